@@ -1,0 +1,7 @@
+"""``python -m motnlp``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

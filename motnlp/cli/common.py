@@ -1,0 +1,43 @@
+"""Options and helpers shared by the command files."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import typer
+
+from ..calls import Call
+from ..errors import MotnlpError
+from ..io import ReadReport, SpeakerMap, read_calls
+
+__all__ = ["INPUTS", "fail_if_nothing", "read_inputs", "say", "warn_skipped"]
+
+INPUTS = typer.Argument(..., help="Input files or directories; '-' reads standard input.")
+
+
+def say(message: str) -> None:
+    """A status line for the user, on standard error (standard output may be data)."""
+    sys.stderr.write(message + "\n")
+
+
+def warn_skipped(report: ReadReport, limit: int = 20) -> None:
+    """Print one line per skipped call (first ``limit``) and a summary."""
+    for exc in report.errors[:limit]:
+        say(f"motnlp: skipped: {exc.one_line()}")
+    if len(report.errors) > limit:
+        say(f"motnlp: ... and {len(report.errors) - limit} more skipped")
+
+
+def read_inputs(inputs: list[str], report: ReadReport, *, fmt: str | None = None,
+                speakers: str | None = None, encoding: str | None = None) -> Iterator[Call]:
+    """Read calls from the command's inputs, collecting skipped ones in ``report``."""
+    speaker_map = SpeakerMap.parse(speakers)
+    yield from read_calls(inputs, fmt=fmt, speakers=speaker_map, encoding=encoding, report=report)
+
+
+def fail_if_nothing(report: ReadReport) -> None:
+    """Raise the first error when no call at all could be read."""
+    if report.calls == 0 and report.errors:
+        first: MotnlpError = report.errors[0]
+        raise first

@@ -1,0 +1,15 @@
+"""``motnlp train``."""
+
+from __future__ import annotations
+
+import typer
+
+
+def train() -> None:
+    """Not yet available."""
+    raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to ``app``."""
+    app.command("train")(train)

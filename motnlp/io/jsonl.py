@@ -1,0 +1,40 @@
+"""The contract's JSONL format: one call per line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from ..calls import Call
+from ..errors import E, MotnlpError
+from .source import check_turn_sizes
+
+__all__ = ["parse_call_line", "read_jsonl"]
+
+
+def parse_call_line(line: str, path: str, lineno: int) -> Call:
+    """Parse one JSONL line into a :class:`Call`, errors located at ``path:lineno``."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise MotnlpError(E.E003, path=path, line=lineno, detail=exc.msg) from None
+    except RecursionError:
+        raise MotnlpError(E.E003, path=path, line=lineno, detail="nested too deeply") from None
+    try:
+        call = Call.from_dict(data, source=(path, lineno))
+        check_turn_sizes([t.text for t in call.turns], path, lineno)
+    except MotnlpError as exc:
+        exc.path, exc.line = path, lineno
+        raise
+    return call
+
+
+def read_jsonl(text: str, path: str, **_: object) -> Iterator[Call | MotnlpError]:
+    """Yield each line's call, or the error that line has (the others still read)."""
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            yield parse_call_line(line, path, lineno)
+        except MotnlpError as exc:
+            yield exc

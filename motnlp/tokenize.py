@@ -1,0 +1,121 @@
+"""Tokenization stage: jieba for Chinese, spaCy's blank English tokenizer for English.
+
+One API, :meth:`Tokenizer.tokenize` (and the module-level :func:`tokenize`), is used
+by every later stage. Mixed-script turns (中文 with English words) are split into
+script runs: Latin runs go to spaCy, the rest to jieba.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from .normalize import Normalizer, has_han, has_latin
+
+__all__ = ["Tokenizer", "tokenize"]
+
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’.\-]*(?:[ \t]+[A-Za-z][A-Za-z0-9'’.\-]*)*")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+class Tokenizer:
+    """A bilingual tokenizer that owns its jieba and spaCy instances (no global state).
+
+    Parameters
+    ----------
+    user_dicts : list of path, optional
+        Extra jieba user dictionaries (``word [freq] [tag]`` per line) for domain terms.
+        The package's own dictionary (套餐, 宽带, 国际漫游, ...) is always loaded.
+    normalize : bool, default True
+        Normalize text (width, Traditional → Simplified, spaces) before tokenizing.
+    lowercase : bool, default True
+        Lowercase Latin tokens.
+    """
+
+    def __init__(
+        self,
+        *,
+        user_dicts: list[str | Path] | None = None,
+        normalize: bool = True,
+        lowercase: bool = True,
+    ) -> None:
+        self.user_dicts = list(user_dicts or [])
+        self.normalize = normalize
+        self.lowercase = lowercase
+        self._normalizer = Normalizer()
+
+    @cached_property
+    def _jieba(self):  # noqa: ANN202 - jieba has no type hints
+        import jieba
+
+        tok = jieba.Tokenizer()
+        tok.initialize()
+        with resources.as_file(resources.files("motnlp.data") / "userdict.txt") as path:
+            tok.load_userdict(str(path))
+        for path in self.user_dicts:
+            tok.load_userdict(str(path))
+        return tok
+
+    @cached_property
+    def _spacy(self):  # noqa: ANN202 - the tokenizer of spacy.blank("en")
+        import spacy
+
+        return spacy.blank("en").tokenizer
+
+    def add_word(self, word: str, freq: int | None = None) -> None:
+        """Add a domain term to this tokenizer's jieba dictionary."""
+        self._jieba.add_word(word, freq)
+
+    def _zh(self, text: str) -> list[str]:
+        return [w for w in self._jieba.lcut(text) if not w.isspace()]
+
+    def _en(self, text: str) -> list[str]:
+        return [t.text for t in self._spacy(text) if not t.is_space]
+
+    def _runs(self, text: str, pattern: re.Pattern[str], inside, outside) -> list[str]:  # noqa: ANN001
+        tokens: list[str] = []
+        pos = 0
+        for match in pattern.finditer(text):
+            if match.start() > pos:
+                tokens += outside(text[pos : match.start()])
+            tokens += inside(match.group())
+            pos = match.end()
+        if pos < len(text):
+            tokens += outside(text[pos:])
+        return tokens
+
+    def tokenize(self, text: str, lang: str = "zh") -> list[str]:
+        """Split one turn's text into tokens.
+
+        Parameters
+        ----------
+        text : str
+            The turn text (original; normalized here unless ``normalize=False``).
+        lang : {"zh", "en"}
+            The call's language; it decides which tokenizer handles text that is not
+            clearly one script.
+
+        Returns
+        -------
+        list of str
+        """
+        if self.normalize:
+            text = self._normalizer(text)
+        if lang == "zh" or (has_han(text) and not has_latin(text)):
+            tokens = self._runs(text, _LATIN_RUN, self._en, self._zh) if has_latin(text) else self._zh(text)
+        else:
+            tokens = self._runs(text, _HAN_RUN, self._zh, self._en) if has_han(text) else self._en(text)
+        if self.lowercase:
+            tokens = [t.lower() for t in tokens]
+        return tokens
+
+
+def tokenize(text: str, lang: str = "zh", *, tokenizer: Tokenizer | None = None) -> list[str]:
+    """Tokenize ``text`` with ``tokenizer`` (a new default :class:`Tokenizer` if None).
+
+    Creating a tokenizer loads jieba's dictionary; pass one in when tokenizing many
+    turns.
+    """
+    return (tokenizer or Tokenizer()).tokenize(text, lang)
