@@ -86,7 +86,7 @@ class Tokenizer:
             tokens += outside(text[pos:])
         return tokens
 
-    def tokenize(self, text: str, lang: str = "zh") -> list[str]:
+    def tokenize(self, text: str, lang: str = "zh", *, normalized: bool = False) -> list[str]:
         """Split one turn's text into tokens.
 
         Parameters
@@ -96,12 +96,14 @@ class Tokenizer:
         lang : {"zh", "en"}
             The call's language; it decides which tokenizer handles text that is not
             clearly one script.
+        normalized : bool, default False
+            ``text`` is already normalized (skip the normalization step).
 
         Returns
         -------
         list of str
         """
-        if self.normalize:
+        if self.normalize and not normalized:
             text = self._normalizer(text)
         if lang == "zh" or (has_han(text) and not has_latin(text)):
             tokens = self._runs(text, _LATIN_RUN, self._en, self._zh) if has_latin(text) else self._zh(text)

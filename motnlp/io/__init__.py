@@ -26,7 +26,7 @@ from .source import read_text
 from .speakers import SpeakerMap
 from .subtitles import read_srt, read_vtt
 
-__all__ = ["FORMATS", "ReadReport", "SpeakerMap", "atomic_writer", "expand_inputs",
+__all__ = ["FORMATS", "ReadReport", "SpeakerMap", "atomic_writer", "dumps", "expand_inputs",
            "read_calls", "read_file", "write_jsonl"]
 
 Reader = Callable[..., Iterator[Call | MotnlpError]]
@@ -105,13 +105,23 @@ def read_file(path: str, *, fmt: str | None = None, speakers: SpeakerMap | None 
         yield item
 
 
-def expand_inputs(inputs: Iterable[str]) -> list[str]:
-    """Expand directories (recursively, transcript suffixes only, sorted) and keep files."""
+def expand_inputs(inputs: Iterable[str], fmt: str | None = None) -> list[str]:
+    """Expand directories (recursively, sorted) and keep files.
+
+    A directory contributes the files with a transcript suffix, or with the suffixes
+    of ``fmt`` when a format is given (so ``corpus/`` with ``fmt="jsonl"`` skips
+    ``splits.json``).
+    """
+    if fmt is None:
+        suffixes = _INPUT_SUFFIXES
+    else:
+        wanted = "json" if fmt in ("whisper", "aws", "aws-analytics", "ccai") else fmt
+        suffixes = tuple(s for s, f in _BY_SUFFIX.items() if f == wanted)
     paths: list[str] = []
     for item in inputs:
         if item != "-" and Path(item).is_dir():
             paths += sorted(str(p) for p in Path(item).rglob("*")
-                            if p.is_file() and p.suffix.lower() in _INPUT_SUFFIXES)
+                            if p.is_file() and p.suffix.lower() in suffixes)
         else:
             paths.append(item)
     return paths
@@ -125,7 +135,7 @@ def read_calls(inputs: Iterable[str], *, fmt: str | None = None, speakers: Speak
     call never stops the others.
     """
     report = report if report is not None else ReadReport()
-    for path in expand_inputs(inputs):
+    for path in expand_inputs(inputs, fmt):
         for item in read_file(path, fmt=fmt, speakers=speakers, encoding=encoding):
             if isinstance(item, MotnlpError):
                 report.errors.append(item)

@@ -1,0 +1,220 @@
+"""Classify stage: the two-pass MOT turn classifier.
+
+Pass 1 labels each turn from its own text, its neighbours' text and its shape. Pass 2
+adds the predicted label distributions of the neighbouring turns (was the previous
+customer turn a requirement? was the last agent turn an offer?). Agent and customer
+turns have separate linear models, since the speaker decides the label set.
+Probabilities are a softmax over the linear scores with a temperature fitted on
+out-of-fold predictions, so confidences are calibrated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import minimize_scalar
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import GroupKFold
+from sklearn.svm import LinearSVC
+
+from .calls import Call
+from .errors import E, MotnlpError
+from .featurize import CONTEXT_LABELS, TurnFeaturizer
+from .labels import AGENT, CUSTOMER, labels_for
+from .tokenize import Tokenizer
+
+__all__ = ["LinearLayer", "MotClassifier"]
+
+
+def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    z = scores / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class LinearLayer:
+    """A fitted linear model as plain arrays: scores = X @ coef.T + intercept."""
+
+    def __init__(self, classes: Sequence[str], coef: np.ndarray, intercept: np.ndarray,
+                 temperature: float = 1.0) -> None:
+        self.classes = list(classes)
+        self.coef = coef
+        self.intercept = intercept
+        self.temperature = temperature
+
+    @classmethod
+    def fit(cls, X: sp.csr_matrix, y: Sequence[str], classes: Sequence[str], *, C: float,
+            random_state: int) -> LinearLayer:
+        """Fit a one-vs-rest linear SVM over ``classes`` (absent classes get -inf bias)."""
+        present = sorted(set(y), key=list(classes).index)
+        coef = np.zeros((len(classes), X.shape[1]), dtype=np.float32)
+        intercept = np.full(len(classes), -1e3, dtype=np.float32)
+        if len(present) == 1:
+            intercept[list(classes).index(present[0])] = 1e3
+            return cls(classes, coef, intercept)
+        svm = LinearSVC(C=C, class_weight="balanced", random_state=random_state, max_iter=5000)
+        svm.fit(X, y)
+        rows = [list(classes).index(c) for c in svm.classes_]
+        if len(svm.classes_) == 2:  # binary: one weight vector for the second class
+            coef[rows[1]], intercept[rows[1]] = svm.coef_[0], svm.intercept_[0]
+            coef[rows[0]], intercept[rows[0]] = -svm.coef_[0], -svm.intercept_[0]
+        else:
+            coef[rows], intercept[rows] = svm.coef_, svm.intercept_
+        return cls(classes, coef, intercept)
+
+    def scores(self, X: sp.csr_matrix) -> np.ndarray:
+        """Linear scores, one column per class."""
+        return np.asarray(X @ self.coef.T) + self.intercept
+
+    def proba(self, X: sp.csr_matrix) -> np.ndarray:
+        """Calibrated class probabilities."""
+        return _softmax(self.scores(X), self.temperature)
+
+    def fit_temperature(self, scores: np.ndarray, y: Sequence[str]) -> None:
+        """Choose the softmax temperature minimising log-loss on held-out ``scores``."""
+        idx = np.array([self.classes.index(label) for label in y])
+
+        def nll(t: float) -> float:
+            p = _softmax(scores, t)[np.arange(len(idx)), idx]
+            return float(-np.log(np.clip(p, 1e-12, None)).mean())
+
+        self.temperature = float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
+
+
+class MotClassifier(ClassifierMixin, BaseEstimator):
+    """Labels every turn of a call with its MOT label.
+
+    Parameters
+    ----------
+    C : float, default 0.3
+        Inverse regularisation of the linear SVMs.
+    two_pass : bool, default True
+        Add neighbour label distributions in a second pass.
+    cv : int, default 5
+        Folds (grouped by call) for the out-of-fold first-pass predictions that train
+        the second pass, and for fitting the temperature.
+    min_df, max_features : int
+        Text vocabulary size controls.
+    random_state : int, default 0
+        Seed for everything random in training.
+
+    Attributes
+    ----------
+    featurizer_ : TurnFeaturizer
+    pass1_, pass2_ : dict of {speaker: LinearLayer}
+    """
+
+    def __init__(self, *, C: float = 0.3, two_pass: bool = True, cv: int = 5, min_df: int = 2,
+                 max_features: int = 60000, random_state: int = 0) -> None:
+        self.C = C
+        self.two_pass = two_pass
+        self.cv = cv
+        self.min_df = min_df
+        self.max_features = max_features
+        self.random_state = random_state
+
+    # -- training -------------------------------------------------------------
+    def fit(self, calls: Sequence[Call], y: object = None, *, tokenizer: Tokenizer | None = None) -> MotClassifier:
+        """Learn from calls whose turns carry gold ``label`` s."""
+        calls = [c for c in calls if c.turns]
+        if not any(t.label for c in calls for t in c.turns):
+            raise MotnlpError(E.E023, what="train on")
+        self.featurizer_ = TurnFeaturizer(tokenizer=tokenizer, min_df=self.min_df,
+                                          max_features=self.max_features).fit(calls)
+        bases = [self.featurizer_.base(c) for c in calls]
+        self.pass1_ = self._fit_layers(calls, bases)
+        if self.two_pass:
+            oof = self._out_of_fold(calls, bases, lambda cs, bs: self._fit_layers(cs, bs), None)
+            ctx = [TurnFeaturizer.with_context(b, c, p) for b, c, p in zip(bases, calls, oof, strict=True)]
+            self.pass2_ = self._fit_layers(calls, ctx)
+            self._fit_temperatures(calls, ctx, self.pass2_, oof)
+        else:
+            self.pass2_ = None
+            self._fit_temperatures(calls, bases, self.pass1_, None)
+        self.classes_ = {AGENT: list(labels_for(AGENT)), CUSTOMER: list(labels_for(CUSTOMER))}
+        return self
+
+    def _fit_layers(self, calls: Sequence[Call], mats: Sequence[sp.csr_matrix]) -> dict[str, LinearLayer]:
+        X = sp.vstack(mats, format="csr")
+        speakers = np.array([t.speaker for c in calls for t in c.turns])
+        labels = np.array([t.label for c in calls for t in c.turns], dtype=object)
+        layers = {}
+        for speaker in (AGENT, CUSTOMER):
+            rows = np.nonzero((speakers == speaker) & (labels != None))[0]  # noqa: E711
+            if len(rows) == 0:
+                raise MotnlpError(E.E023, what=f"train the {speaker} model on")
+            layers[speaker] = LinearLayer.fit(X[rows], labels[rows].tolist(), labels_for(speaker),
+                                              C=self.C, random_state=self.random_state)
+        return layers
+
+    def _folds(self, calls: Sequence[Call]) -> list[tuple[np.ndarray, np.ndarray]]:
+        n_splits = min(self.cv, len(calls))
+        order = np.random.RandomState(self.random_state).permutation(len(calls))
+        return list(GroupKFold(n_splits=n_splits).split(order, groups=order))
+
+    def _out_of_fold(self, calls, bases, fit_fn, ctx):  # noqa: ANN001, ANN202
+        """First-pass label distributions for every call, each from a model not trained on it."""
+        probs: list[np.ndarray | None] = [None] * len(calls)
+        for train_idx, test_idx in self._folds(calls):
+            layers = fit_fn([calls[i] for i in train_idx], [bases[i] for i in train_idx])
+            for i in test_idx:
+                probs[i] = self._distribution(calls[i], bases[i], layers)
+        return probs
+
+    def _fit_temperatures(self, calls, mats, layers, oof) -> None:  # noqa: ANN001
+        """Fit each speaker's temperature on out-of-fold scores of the final pass."""
+        held: dict[str, list] = {AGENT: [], CUSTOMER: []}
+        for train_idx, test_idx in self._folds(calls):
+            train_calls = [calls[i] for i in train_idx]
+            fold_layers = self._fit_layers(train_calls, [mats[i] for i in train_idx])
+            for i in test_idx:
+                for speaker in (AGENT, CUSTOMER):
+                    rows = [k for k, t in enumerate(calls[i].turns) if t.speaker == speaker and t.label]
+                    if rows:
+                        held[speaker].append((fold_layers[speaker].scores(mats[i][rows]),
+                                              [calls[i].turns[k].label for k in rows]))
+        for speaker, items in held.items():
+            if items:
+                layers[speaker].fit_temperature(np.vstack([s for s, _ in items]),
+                                                [y for _, ys in items for y in ys])
+
+    # -- prediction -----------------------------------------------------------
+    @staticmethod
+    def _distribution(call: Call, X: sp.csr_matrix, layers: dict[str, LinearLayer]) -> np.ndarray:
+        """Per-turn probabilities laid out over :data:`CONTEXT_LABELS`."""
+        out = np.zeros((len(call.turns), len(CONTEXT_LABELS)))
+        n_agent = len(labels_for(AGENT))
+        for speaker, offset in ((AGENT, 0), (CUSTOMER, n_agent)):
+            rows = [i for i, t in enumerate(call.turns) if t.speaker == speaker]
+            if rows:
+                p = layers[speaker].proba(X[rows])
+                out[rows, offset : offset + p.shape[1]] = p
+        return out
+
+    def predict_proba(self, calls: Sequence[Call]) -> list[np.ndarray]:
+        """For each call, a (turns × 16) array over agent then customer labels.
+
+        A turn's row is non-zero only on its own speaker's labels and sums to 1.
+        """
+        out = []
+        for call in calls:
+            if not call.turns:
+                out.append(np.zeros((0, len(CONTEXT_LABELS))))
+                continue
+            base = self.featurizer_.base(call)
+            probs = self._distribution(call, base, self.pass1_)
+            if self.pass2_ is not None:
+                probs = self._distribution(call, TurnFeaturizer.with_context(base, call, probs), self.pass2_)
+            out.append(probs)
+        return out
+
+    def predict(self, calls: Sequence[Call]) -> list[list[tuple[str, float]]]:
+        """For each call, ``(label, confidence)`` per turn."""
+        results = []
+        for probs in self.predict_proba(calls):
+            best = probs.argmax(axis=1)
+            results.append([(CONTEXT_LABELS[k].split(":", 1)[1], float(p[k])) for k, p in zip(best, probs, strict=True)])
+        return results

@@ -1,0 +1,184 @@
+"""Featurize stage: turn a call's turns into a sparse feature matrix.
+
+Blocks, one row per turn:
+
+* ``text``  — TF-IDF (sublinear) over word uni/bigrams from the project tokenizer and
+  character 1–3-grams of the normalized text (robust to ASR errors, code-switching);
+* ``prev`` / ``next`` — the neighbouring turns' text blocks, down-weighted;
+* ``shape`` — speaker of the neighbours, position in the call, question form, length,
+  language;
+* ``context`` (second pass only) — the predicted label distributions of the previous
+  and next turns, and of the latest customer and agent turns before this one.
+
+Learned state (vocabulary, idf) is plain data so models persist without pickle.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .calls import Call
+from .labels import AGENT, AGENT_LABELS, CUSTOMER_LABELS
+from .normalize import Normalizer
+from .tokenize import Tokenizer
+
+__all__ = ["CONTEXT_LABELS", "TextVocabulary", "TurnFeaturizer", "turn_terms"]
+
+#: The columns of a turn's label distribution in the ``context`` block.
+CONTEXT_LABELS = tuple(f"a:{x}" for x in AGENT_LABELS) + tuple(f"c:{x}" for x in CUSTOMER_LABELS)
+
+_QUESTION = re.compile(r"[?？]|[吗呢么嘛][\s。，,.!！]*$|^(what|which|who|when|where|how|why|is|are|do|does|did|"
+                       r"can|could|would|will|have|has|shall|should|may)\b", re.IGNORECASE)
+_NEIGHBOUR_WEIGHT = 0.5
+
+
+def turn_terms(tokens: Sequence[str], norm_text: str) -> list[str]:
+    """The n-gram terms of one turn: word 1–2-grams and character 1–3-grams."""
+    words = [t for t in tokens if any(ch.isalnum() for ch in t)]
+    terms = [f"w:{w}" for w in words]
+    terms += [f"w:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    chars = norm_text.lower().replace(" ", "_")
+    for n in (1, 2, 3):
+        terms += [f"c:{chars[i:i + n]}" for i in range(len(chars) - n + 1)]
+    return terms
+
+
+class TextVocabulary:
+    """A TF-IDF vocabulary over term lists (sublinear tf, smooth idf, L2 rows).
+
+    Parameters
+    ----------
+    min_df : int, default 2
+        Keep terms seen in at least this many turns.
+    max_features : int, default 60000
+        Keep at most this many terms (the most frequent).
+    """
+
+    def __init__(self, *, min_df: int = 2, max_features: int = 60000) -> None:
+        self.min_df = min_df
+        self.max_features = max_features
+
+    def fit(self, docs: Sequence[Sequence[str]]) -> TextVocabulary:
+        """Learn ``vocabulary_`` and ``idf_`` from term lists."""
+        df: Counter[str] = Counter()
+        for doc in docs:
+            df.update(set(doc))
+        kept = [t for t, c in df.most_common(self.max_features) if c >= self.min_df]
+        kept.sort()
+        self.vocabulary_ = {t: i for i, t in enumerate(kept)}
+        n = len(docs)
+        self.idf_ = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in kept], dtype=np.float64)
+        return self
+
+    def transform(self, docs: Sequence[Sequence[str]]) -> sp.csr_matrix:
+        """TF-IDF rows for term lists (unknown terms ignored)."""
+        indptr, indices, values = [0], [], []
+        vocab, idf = self.vocabulary_, self.idf_
+        for doc in docs:
+            counts = Counter(t for t in doc if t in vocab)
+            row = [(vocab[t], (1.0 + math.log(c)) * idf[vocab[t]]) for t, c in counts.items()]
+            norm = math.sqrt(sum(v * v for _, v in row)) or 1.0
+            indices += [i for i, _ in row]
+            values += [v / norm for _, v in row]
+            indptr.append(len(indices))
+        return sp.csr_matrix((values, indices, indptr), shape=(len(docs), len(vocab)))
+
+
+def _shape_features(call: Call, norm_texts: list[str]) -> np.ndarray:
+    n = len(call.turns)
+    rows = []
+    for i, turn in enumerate(call.turns):
+        prev_sp = call.turns[i - 1].speaker if i > 0 else None
+        next_sp = call.turns[i + 1].speaker if i + 1 < n else None
+        text = norm_texts[i]
+        rows.append([
+            i / max(n - 1, 1), float(i == 0), float(i == n - 1), float(i < 3), float(i >= n - 3),
+            float(prev_sp == turn.speaker), float(prev_sp is None),
+            float(next_sp == turn.speaker), float(next_sp is None),
+            float(bool(_QUESTION.search(text))), min(math.log1p(len(text)) / 6.0, 1.5),
+            float((call.lang or "zh") == "zh"),
+        ])
+    return np.asarray(rows, dtype=np.float64).reshape(n, 12)
+
+
+def _shift(block: sp.csr_matrix, offset: int) -> sp.csr_matrix:
+    """Row i of the result is row i+offset of ``block`` (zeros past the ends)."""
+    n = block.shape[0]
+    if n == 0:
+        return block
+    rows = np.arange(n) + offset
+    valid = (rows >= 0) & (rows < n)
+    picker = sp.csr_matrix((np.ones(valid.sum()), (np.nonzero(valid)[0], rows[valid])), shape=(n, n))
+    return picker @ block
+
+
+def context_block(call: Call, probs: np.ndarray) -> np.ndarray:
+    """Neighbour label distributions: previous, next, last customer, last agent turn."""
+    n, width = len(call.turns), len(CONTEXT_LABELS)
+    out = np.zeros((n, 4 * width))
+    last = {AGENT: None, "customer": None}
+    for i, turn in enumerate(call.turns):
+        if i > 0:
+            out[i, :width] = probs[i - 1]
+        if i + 1 < n:
+            out[i, width : 2 * width] = probs[i + 1]
+        if last["customer"] is not None:
+            out[i, 2 * width : 3 * width] = probs[last["customer"]]
+        if last[AGENT] is not None:
+            out[i, 3 * width :] = probs[last[AGENT]]
+        last[turn.speaker] = i
+    return out
+
+
+class TurnFeaturizer:
+    """Builds the per-turn feature matrix of calls.
+
+    Parameters
+    ----------
+    tokenizer : Tokenizer, optional
+        The project tokenizer (a new one if None).
+    min_df, max_features : int
+        Passed to :class:`TextVocabulary`.
+    """
+
+    def __init__(self, *, tokenizer: Tokenizer | None = None, min_df: int = 2,
+                 max_features: int = 60000) -> None:
+        self.tokenizer = tokenizer or Tokenizer()
+        self.min_df = min_df
+        self.max_features = max_features
+        self._normalizer = Normalizer()
+
+    def terms(self, call: Call) -> tuple[list[list[str]], list[str]]:
+        """Each turn's n-gram terms and normalized text."""
+        lang = call.lang or "zh"
+        norm = [self._normalizer(t.text) for t in call.turns]
+        tokenize = self.tokenizer.tokenize
+        return [turn_terms(tokenize(text, lang, normalized=True), text) for text in norm], norm
+
+    def fit(self, calls: Sequence[Call]) -> TurnFeaturizer:
+        """Learn the text vocabulary from the calls' turns."""
+        docs = [doc for call in calls for doc in self.terms(call)[0]]
+        self.vocabulary_ = TextVocabulary(min_df=self.min_df, max_features=self.max_features).fit(docs)
+        return self
+
+    def base(self, call: Call) -> sp.csr_matrix:
+        """The first-pass matrix of one call: text, prev, next and shape blocks."""
+        terms, norm = self.terms(call)
+        text = self.vocabulary_.transform(terms)
+        return sp.hstack([
+            text,
+            _shift(text, -1) * _NEIGHBOUR_WEIGHT,
+            _shift(text, 1) * _NEIGHBOUR_WEIGHT,
+            sp.csr_matrix(_shape_features(call, norm)),
+        ], format="csr")
+
+    @staticmethod
+    def with_context(base: sp.csr_matrix, call: Call, probs: np.ndarray) -> sp.csr_matrix:
+        """Append the second-pass ``context`` block (neighbour label distributions)."""
+        return sp.hstack([base, sp.csr_matrix(context_block(call, probs))], format="csr")
