@@ -155,7 +155,7 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
         order = np.random.RandomState(self.random_state).permutation(len(calls))
         return list(GroupKFold(n_splits=n_splits).split(order, groups=order))
 
-    def _out_of_fold(self, calls, bases, fit_fn, ctx):  # noqa: ANN001, ANN202
+    def _out_of_fold(self, calls, bases, fit_fn, ctx):
         """First-pass label distributions for every call, each from a model not trained on it."""
         probs: list[np.ndarray | None] = [None] * len(calls)
         for train_idx, test_idx in self._folds(calls):
@@ -164,7 +164,7 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
                 probs[i] = self._distribution(calls[i], bases[i], layers)
         return probs
 
-    def _fit_temperatures(self, calls, mats, layers, oof) -> None:  # noqa: ANN001
+    def _fit_temperatures(self, calls, mats, layers, oof) -> None:
         """Fit each speaker's temperature on out-of-fold scores of the final pass."""
         held: dict[str, list] = {AGENT: [], CUSTOMER: []}
         for train_idx, test_idx in self._folds(calls):

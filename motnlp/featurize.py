@@ -15,6 +15,7 @@ Learned state (vocabulary, idf) is plain data so models persist without pickle.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -42,7 +43,7 @@ def turn_terms(tokens: Sequence[str], norm_text: str) -> list[str]:
     """The n-gram terms of one turn: word 1–2-grams and character 1–3-grams."""
     words = [t for t in tokens if any(ch.isalnum() for ch in t)]
     terms = [f"w:{w}" for w in words]
-    terms += [f"w:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    terms += [f"w:{a} {b}" for a, b in itertools.pairwise(words)]
     chars = norm_text.lower().replace(" ", "_")
     for n in (1, 2, 3):
         terms += [f"c:{chars[i:i + n]}" for i in range(len(chars) - n + 1)]

@@ -51,7 +51,7 @@ class Normalizer:
     """
 
     @cached_property
-    def _t2s(self):  # noqa: ANN202 - opencc has no type hints
+    def _t2s(self):
         import opencc
 
         return opencc.OpenCC("t2s")

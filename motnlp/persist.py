@@ -119,7 +119,7 @@ def _read_spec(directory: Path) -> tuple[dict, bytes]:
     return spec, blob
 
 
-def _layer(arrays, spec: dict, pass_name: str, speaker: str, width: int, path: Path) -> LinearLayer:  # noqa: ANN001
+def _layer(arrays, spec: dict, pass_name: str, speaker: str, width: int, path: Path) -> LinearLayer:
     info = spec["layers"][pass_name][speaker]
     coef = arrays[f"{pass_name}.{speaker}.coef"]
     intercept = arrays[f"{pass_name}.{speaker}.intercept"]

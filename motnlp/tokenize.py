@@ -47,7 +47,7 @@ class Tokenizer:
         self._normalizer = Normalizer()
 
     @cached_property
-    def _jieba(self):  # noqa: ANN202 - jieba has no type hints
+    def _jieba(self):
         import jieba
 
         tok = jieba.Tokenizer()
@@ -59,7 +59,7 @@ class Tokenizer:
         return tok
 
     @cached_property
-    def _spacy(self):  # noqa: ANN202 - the tokenizer of spacy.blank("en")
+    def _spacy(self):
         import spacy
 
         return spacy.blank("en").tokenizer
@@ -74,7 +74,7 @@ class Tokenizer:
     def _en(self, text: str) -> list[str]:
         return [t.text for t in self._spacy(text) if not t.is_space]
 
-    def _runs(self, text: str, pattern: re.Pattern[str], inside, outside) -> list[str]:  # noqa: ANN001
+    def _runs(self, text: str, pattern: re.Pattern[str], inside, outside) -> list[str]:
         tokens: list[str] = []
         pos = 0
         for match in pattern.finditer(text):

@@ -10,7 +10,7 @@ import typer
 
 from .. import __version__
 from ..errors import MotnlpError
-from . import annotate, convert, corpus, evaluate, train
+from . import annotate, convert, corpus, evaluate, report, train
 
 __all__ = ["app", "main"]
 
@@ -40,7 +40,7 @@ def _root(
     """
 
 
-for module in (convert, annotate, train, evaluate):
+for module in (convert, annotate, train, evaluate, report):
     module.register(app)
 app.add_typer(corpus.app, name="corpus")
 
@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     args = [a for a in args if a != "--debug"]
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="motnlp: %(message)s")
-    logging.getLogger("jieba").setLevel(logging.DEBUG if debug else logging.WARNING)
+    import jieba  # its logger is set to DEBUG on import; quiet it unless --debug
+
+    jieba.setLogLevel(logging.DEBUG if debug else logging.WARNING)
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="motnlp", standalone_mode=False)

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import typer
 
 from ..calls import Call
-from ..errors import MotnlpError
+from ..errors import E, MotnlpError
 from ..io import ReadReport, SpeakerMap, read_calls
 
-__all__ = ["INPUTS", "fail_if_nothing", "read_inputs", "say", "warn_skipped"]
+__all__ = ["INPUTS", "fail_if_nothing", "read_inputs", "say", "select_split", "warn_skipped"]
 
 INPUTS = typer.Argument(..., help="Input files or directories; '-' reads standard input.")
 
@@ -41,3 +41,16 @@ def fail_if_nothing(report: ReadReport) -> None:
     if report.calls == 0 and report.errors:
         first: MotnlpError = report.errors[0]
         raise first
+
+
+def select_split(calls: list[Call], splits: str | None, part: str | None) -> list[Call]:
+    """Keep the calls in ``part`` (``train``/``dev``) of the ``splits`` file, if given."""
+    if not splits or not part:
+        return calls
+    from ..corpus import load_split
+
+    table = load_split(splits)
+    if part not in table:
+        raise MotnlpError(E.E013, path=splits, field=part, kind="a list of call ids in the file")
+    keep = set(table[part])
+    return [c for c in calls if c.call_id in keep]

@@ -19,7 +19,7 @@ from typing import IO
 from ..calls import Call
 from ..errors import E, MotnlpError
 from ..normalize import detect_lang
-from .asr import detect_json_flavour, read_json
+from .asr import read_json
 from .jsonl import read_jsonl
 from .plain import read_csv, read_txt
 from .source import read_text

@@ -42,7 +42,7 @@ def _whisper(data: dict) -> tuple[list[Segment], dict]:
     return segments, {"lang": lang[:2]} if isinstance(lang, str) and lang[:2] in ("zh", "en") else {}
 
 
-def _aws_items(items: list[dict], owner_of) -> list[Segment]:  # noqa: ANN001
+def _aws_items(items: list[dict], owner_of) -> list[Segment]:
     """Turn AWS ``items`` (words and punctuation) into one segment per word."""
     segments: list[Segment] = []
     for item in items:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from ..calls import Call
 from ..errors import E, MotnlpError
-from .speakers import SpeakerMap
 from .source import check_turn_sizes
+from .speakers import SpeakerMap
 
 __all__ = ["read_csv", "read_txt"]
 
@@ -87,7 +87,7 @@ def _csv_float(value: str | None, column: str, path: str, line: int) -> float | 
         raise MotnlpError(E.E013, path=path, line=line, field=column, kind="a number") from None
 
 
-def _csv_turn(row: dict, path: str, line: int, resolve) -> tuple[float, dict]:  # noqa: ANN001
+def _csv_turn(row: dict, path: str, line: int, resolve) -> tuple[float, dict]:
     try:
         role = resolve(row["speaker"] or "")
     except MotnlpError as exc:

@@ -63,7 +63,7 @@ class SpeakerMap:
             mapping[name.strip()] = role
         return cls(mapping)
 
-    def resolver(self):  # noqa: ANN201 - returns a closure
+    def resolver(self):
         """A per-call function ``raw name -> role`` (diarized order is per call)."""
         seen: dict[str, str] = {}
 
@@ -100,7 +100,7 @@ def join_text(left: str, right: str) -> str:
     return f"{left} {right}"
 
 
-def merge_segments(segments: Iterable[Segment], resolve) -> list[dict]:  # noqa: ANN001
+def merge_segments(segments: Iterable[Segment], resolve) -> list[dict]:
     """Map speakers and merge consecutive segments of one speaker into turn dicts.
 
     A merged turn keeps the first segment's start and the last segment's end.
