@@ -36,11 +36,14 @@ def _call_errors(call: Call) -> list[MotnlpError]:
     path, line = call.source or (None, None)
     errors = []
     for key in CORPUS_FIELDS:
-        if getattr(call, key, None) is None and call.extra.get(key) is None:
+        value = call.extra.get(key) if key == "style" else getattr(call, key)
+        if value is None:
             errors.append(MotnlpError(E.E005, path=path, line=line, field=key))
     if not MIN_TURNS <= len(call.turns) <= MAX_TURNS:
         errors.append(MotnlpError(E.E024, path=path, line=line, n=len(call.turns),
                                   lo=MIN_TURNS, hi=MAX_TURNS))
+    if call.extra.get("style", "clean") not in ("clean", "asr"):
+        errors.append(MotnlpError(E.E013, path=path, line=line, field="style", kind="'clean' or 'asr'"))
     for i, turn in enumerate(call.turns):
         if not turn.text.strip():
             errors.append(MotnlpError(E.E007, path=path, line=line, turn=i))

@@ -50,6 +50,10 @@ class Normalizer:
     created on first use and owned by this object.
     """
 
+    def __getstate__(self) -> dict:
+        """Pickle without the OpenCC converter (rebuilt on first use)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_t2s"}
+
     @cached_property
     def _t2s(self):
         import opencc

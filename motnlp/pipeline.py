@@ -19,6 +19,7 @@ from .errors import E, MotnlpError
 from .evaluate import score
 from .flags import call_flags
 from .persist import load_model, read_meta, save_model
+from .suggest import ProbeBank
 
 __all__ = ["DEFAULT_MODEL", "Annotator", "cross_validate", "data_hash", "evaluate_model",
            "resolve_model", "train_model"]
@@ -57,16 +58,24 @@ class Annotator:
         ``{"name": ..., "version": ...}`` written into each call's ``model`` field.
     """
 
-    def __init__(self, model: MotClassifier, info: dict) -> None:
+    def __init__(self, model: MotClassifier, info: dict, probes: ProbeBank | None = None) -> None:
         self.model = model
         self.info = info
+        self.probes = probes
 
     @classmethod
     def load(cls, path: str | None = None) -> Annotator:
-        """Load the model at ``path`` (see :func:`resolve_model`)."""
+        """Load the model at ``path`` (see :func:`resolve_model`) and its probe bank."""
         directory = resolve_model(path)
         meta = read_meta(directory)
-        return cls(load_model(directory), {"name": meta.get("name"), "version": meta.get("version")})
+        model = load_model(directory)
+        probes = None
+        if (directory / "probes.json").is_file():
+            try:
+                probes = ProbeBank.load(directory / "probes.json", tokenizer=model.featurizer_.tokenizer)
+            except (ValueError, OSError) as exc:
+                raise MotnlpError(E.E022, path=str(directory / "probes.json"), detail=str(exc)) from None
+        return cls(model, {"name": meta.get("name"), "version": meta.get("version")}, probes)
 
     def annotate(self, call: Call) -> Call:
         """Annotate one call in place and return it (gold labels are untouched)."""
@@ -78,6 +87,9 @@ class Annotator:
         call.flags = call_flags(call, "pred")
         call.extra["scorecard"] = scorecard(call, call.flags)
         call.extra["evidence"] = evidence(call, call.flags)
+        if self.probes is not None:
+            for item in call.extra["evidence"]["missed_probe"]:
+                item["suggested_probe"] = self.probes.suggest(item["requirement"]["quote"], call.lang or "zh")
         call.extra["model"] = dict(self.info)
         return call
 
@@ -104,6 +116,7 @@ def train_model(calls: Sequence[Call], out: str | Path, *, dev: Sequence[Call] =
             "agent": {k: v["f1"] for k, v in report["agent_fine"]["per_label"].items()},
             "customer": {k: v["f1"] for k, v in report["customer"]["per_label"].items()}}
     save_model(model, out, name=name, version=version, meta=meta)
+    ProbeBank(tokenizer=model.featurizer_.tokenizer).fit(calls).save(Path(out) / "probes.json")
     return model, meta
 
 

@@ -46,6 +46,10 @@ class Tokenizer:
         self.lowercase = lowercase
         self._normalizer = Normalizer()
 
+    def __getstate__(self) -> dict:
+        """Pickle without the loaded jieba/spaCy instances (rebuilt on first use)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_jieba", "_spacy")}
+
     @cached_property
     def _jieba(self):
         import jieba

@@ -86,7 +86,7 @@ def test_annotate_rejects_go_to_a_file(cli, tmp_path) -> None:
     result = cli("annotate", src, "-o", out, "--model", model)
     assert result.code == 3
     rejects = [json.loads(x) for x in (tmp_path / "out.jsonl.rejects.jsonl").read_text().splitlines()]
-    assert rejects == [{"source": str(src), "line": 4, "code": "E005",
+    assert rejects == [{"source": str(src), "line": 4, "call_id": None, "code": "E005",
                         "reason": "E005: missing required field 'turns'"}]
     assert out.read_text().count("\n") == 3
 

@@ -1,0 +1,216 @@
+"""Batch annotation at scale: streaming, chunked, parallel, distributed, resumable.
+
+Inputs are read lazily and cut into chunks of ``chunk_size`` input items (calls, or
+calls that could not be read). Chunks are annotated in process, on ``jobs`` local
+worker processes (joblib, loky backend, the model loaded once per worker), or on a
+Dask cluster (the annotator scattered once to every worker). Results are written in
+input order to ``OUT.partial``; after every chunk a checkpoint records how far the
+output got, so ``resume=True`` after a crash or ``kill -9`` continues where it
+stopped. The final file appears by atomic rename. Calls that cannot be read or
+annotated go to ``OUT.rejects.jsonl`` with their source file:line and reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from .calls import Call
+from .errors import MotnlpError
+from .io import SpeakerMap, expand_inputs, read_file
+from .pipeline import Annotator, resolve_model
+
+__all__ = ["BatchResult", "annotate_batch"]
+
+log = logging.getLogger(__name__)
+CHECKPOINT_VERSION = 1
+_WORKER_ANNOTATORS: dict[str, Annotator] = {}  # one loaded model per worker process
+
+
+@dataclass
+class BatchResult:
+    """What a batch run did."""
+
+    read: int = 0
+    annotated: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    resumed_chunks: int = 0
+
+    def summary(self) -> str:
+        """The final one-line summary."""
+        return (f"{self.read} call(s) read, {self.annotated} annotated, {self.rejected} rejected, "
+                f"{self.seconds:.1f}s")
+
+
+def _reject_line(source: str | None, line: int | None, code: str, reason: str, call_id: str | None = None) -> str:
+    record = {"source": source, "line": line, "call_id": call_id, "code": code, "reason": reason}
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _payload(items: list[Call | MotnlpError]) -> list[dict]:
+    """A chunk as plain data for a worker: calls as dicts, read errors as rejects."""
+    out = []
+    for item in items:
+        if isinstance(item, MotnlpError):
+            out.append({"reject": _reject_line(item.path, item.line, item.code.name, item.message)})
+        else:
+            out.append({"call": item.to_dict(), "source": list(item.source or ("", 0))})
+    return out
+
+
+def annotate_payload(annotator: Annotator, payload: list[dict]) -> list[tuple[str, str]]:
+    """Annotate one chunk; return ``("ok"|"reject", json line)`` per item, in order."""
+    results = []
+    for item in payload:
+        if "reject" in item:
+            results.append(("reject", item["reject"]))
+            continue
+        source = tuple(item["source"])
+        try:
+            call = annotator.annotate(Call.from_dict(item["call"], source=source))
+            results.append(("ok", json.dumps(call.to_dict(), ensure_ascii=False)))
+        except (MotnlpError, ValueError, IndexError, KeyError, TypeError, MemoryError, RecursionError) as exc:
+            log.warning("could not annotate %s:%s: %s", source[0], source[1], exc)
+            results.append(("reject", _reject_line(source[0], source[1], "annotate", f"annotation failed: {exc}",
+                                                   item["call"].get("call_id"))))
+    return results
+
+
+def _worker_annotate(model: str, payload: list[dict]) -> list[tuple[str, str]]:
+    if model not in _WORKER_ANNOTATORS:
+        _WORKER_ANNOTATORS[model] = Annotator.load(model)
+    return annotate_payload(_WORKER_ANNOTATORS[model], payload)
+
+
+def _chunked(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+class _Checkpoint:
+    """Progress of one output file: chunks done and the byte sizes they reached."""
+
+    def __init__(self, out: Path, key: dict) -> None:
+        self.path = out.with_name(out.name + ".checkpoint")
+        self.key = key
+        self.state = {"chunks": 0, "out_bytes": 0, "rejects_bytes": 0, "read": 0, "annotated": 0, "rejected": 0}
+
+    def load(self) -> bool:
+        """Read a matching checkpoint; False when there is none or it is for other inputs."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return False
+        if data.get("key") != self.key:
+            log.warning("checkpoint %s is for other inputs or settings; starting over", self.path)
+            return False
+        self.state.update(data["state"])
+        return True
+
+    def save(self) -> None:
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(json.dumps({"version": CHECKPOINT_VERSION, "key": self.key, "state": self.state}))
+        os.replace(tmp, self.path)
+
+
+def _run_local(chunks: Iterable[list[dict]], model: str, jobs: int, annotator: Annotator | None):
+    if jobs <= 1:
+        local = annotator or Annotator.load(model)
+        for payload in chunks:
+            yield annotate_payload(local, payload)
+        return
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=jobs, backend="loky", return_as="generator", pre_dispatch="2*n_jobs")
+    yield from parallel(delayed(_worker_annotate)(model, payload) for payload in chunks)
+
+
+def _run_dask(chunks: Iterable[list[dict]], model: str, scheduler: str | None, window: int = 8):
+    from distributed import Client
+
+    client = Client(scheduler) if isinstance(scheduler, str) else scheduler
+    try:
+        annotator = client.scatter(Annotator.load(model), broadcast=True)
+        pending: deque = deque()
+        for payload in chunks:
+            pending.append(client.submit(annotate_payload, annotator, payload, pure=False))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        if isinstance(scheduler, str):
+            client.close()
+
+
+def annotate_batch(inputs: list[str], output: str, *, model: str | None = None, jobs: int = 1,
+                   chunk_size: int = 64, resume: bool = False, scheduler: object = None,
+                   fmt: str | None = None, speakers: SpeakerMap | None = None, encoding: str | None = None,
+                   progress: Callable[[int], None] | None = None) -> BatchResult:
+    """Annotate ``inputs`` into ``output`` (a file path) in chunks; see the module docs.
+
+    ``scheduler`` is a Dask scheduler address (``tcp://host:8786``) or a
+    ``distributed.Client``; when given, chunks run on that cluster.
+    ``progress`` is called with the number of calls finished after each chunk.
+    """
+    started = time.perf_counter()
+    out = Path(output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model_dir = str(resolve_model(model))
+    paths = expand_inputs(inputs, fmt)
+    key = {"inputs": [os.path.abspath(p) for p in paths], "chunk_size": chunk_size, "model": model_dir,
+           "format": fmt, "speakers": speakers.mapping if speakers else {}}
+    partial = out.with_name(out.name + ".partial")
+    rejects_partial = out.with_name(out.name + ".rejects.partial")
+    checkpoint = _Checkpoint(out, key)
+    resumed = resume and checkpoint.load() and partial.exists()
+    for path, size in ((partial, checkpoint.state["out_bytes"]), (rejects_partial, checkpoint.state["rejects_bytes"])):
+        with open(path, "a+b") as handle:
+            handle.truncate(size if resumed else 0)
+    if not resumed:
+        checkpoint.state = {k: 0 for k in checkpoint.state}
+    done = checkpoint.state["chunks"]
+
+    def items() -> Iterator[Call | MotnlpError]:
+        for path in paths:
+            yield from read_file(path, fmt=fmt, speakers=speakers, encoding=encoding)
+
+    chunks = _chunked(items(), chunk_size)
+    for _ in islice(chunks, done):  # already written before the crash
+        pass
+    payloads = (_payload(chunk) for chunk in chunks)
+    runner = (_run_dask(payloads, model_dir, scheduler) if scheduler is not None
+              else _run_local(payloads, model_dir, jobs, None))
+    state = checkpoint.state
+    with open(partial, "ab") as out_f, open(rejects_partial, "ab") as rej_f:
+        for results in runner:
+            for kind, line in results:
+                (out_f if kind == "ok" else rej_f).write((line + "\n").encode("utf-8"))
+                state["annotated" if kind == "ok" else "rejected"] += 1
+            state["read"] += len(results)
+            for handle in (out_f, rej_f):
+                handle.flush()
+                os.fsync(handle.fileno())
+            state["chunks"] += 1
+            state["out_bytes"], state["rejects_bytes"] = out_f.tell(), rej_f.tell()
+            checkpoint.save()
+            if progress:
+                progress(len(results))
+    os.replace(partial, out)
+    rejects = out.with_name(out.name + ".rejects.jsonl")
+    if state["rejected"]:
+        os.replace(rejects_partial, rejects)
+    else:
+        rejects_partial.unlink(missing_ok=True)
+        rejects.unlink(missing_ok=True)
+    checkpoint.path.unlink(missing_ok=True)
+    return BatchResult(read=state["read"], annotated=state["annotated"], rejected=state["rejected"],
+                       seconds=time.perf_counter() - started, resumed_chunks=done if resumed else 0)

@@ -1,0 +1,104 @@
+"""``make bench``: speed and memory, as ratios against references measured in the same run.
+
+Prints, for Chinese text drawn from the corpus (or the samples):
+
+* tokenization throughput of the project API vs bare ``jieba.lcut`` (goal ≥ 0.8×);
+* annotation throughput (tokenize + features + two-pass model + flags) vs bare
+  ``jieba.lcut`` over the same text, single process (goal ≥ 0.5×);
+* model load time (goal < 1 s) and peak memory while annotating.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+from .calls import Call
+from .io import read_calls
+from .pipeline import Annotator, resolve_model
+from .tokenize import Tokenizer
+
+__all__ = ["main"]
+
+
+def _zh_calls(sources: list[str]) -> list[Call]:
+    calls = [c for c in read_calls(sources, fmt="jsonl") if c.lang == "zh"]
+    if not calls:
+        raise SystemExit("motnlp bench: no Chinese calls found in " + ", ".join(sources))
+    return calls
+
+
+def _best_of(fn, repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def bench_tokenize(lines: list[str]) -> dict:
+    """Project tokenizer vs bare jieba.lcut over the same lines."""
+    import jieba
+
+    jieba.setLogLevel(40)
+    jieba.lcut("预热")
+    tokenizer = Tokenizer()
+    tokenizer.tokenize("预热", "zh")
+    bare = _best_of(lambda: [jieba.lcut(x) for x in lines])
+    ours = _best_of(lambda: [tokenizer.tokenize(x, "zh") for x in lines])
+    return {"jieba_s": bare, "motnlp_s": ours, "ratio": bare / ours}
+
+
+def bench_annotate(calls: list[Call], model: str | None) -> dict:
+    """Model load time, annotation throughput vs jieba.lcut, peak RSS."""
+    import jieba
+
+    started = time.perf_counter()
+    annotator = Annotator.load(model)
+    annotator.model.featurizer_.tokenizer.tokenize("预热", "zh")
+    load_s = time.perf_counter() - started
+    texts = [t.text for c in calls for t in c.turns]
+    bare = _best_of(lambda: [jieba.lcut(x) for x in texts])
+    ours = _best_of(lambda: [annotator.annotate(c) for c in calls], repeats=2)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    chars = sum(len(x) for x in texts)
+    return {"load_s": load_s, "jieba_s": bare, "annotate_s": ours, "ratio": bare / ours,
+            "calls_per_s": len(calls) / ours, "chars": chars, "peak_rss_mb": peak_mb}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print one line per measurement."""
+    parser = argparse.ArgumentParser(prog="python -m motnlp.bench")
+    parser.add_argument("sources", nargs="*", default=["corpus", "samples"])
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--mb", type=float, default=1.0, help="MB of Chinese text for tokenization")
+    args = parser.parse_args(argv)
+    sources = [s for s in args.sources if Path(s).exists()]
+    calls = _zh_calls(sources)
+    lines = [t.text for c in calls for t in c.turns]
+    target, text_lines, size = int(args.mb * 1_000_000), [], 0
+    while size < target:
+        for line in lines:
+            text_lines.append(line)
+            size += len(line.encode("utf-8"))
+            if size >= target:
+                break
+    tok = bench_tokenize(text_lines)
+    out = sys.stdout
+    out.write(f"tokenize {size / 1e6:.2f} MB zh: jieba.lcut {tok['jieba_s']:.2f}s, motnlp {tok['motnlp_s']:.2f}s, "
+              f"ratio {tok['ratio']:.2f}x (goal >= 0.8x)\n")
+    ann = bench_annotate(calls, args.model)
+    out.write(f"model {resolve_model(args.model)} load {ann['load_s']:.2f}s (goal < 1s)\n")
+    out.write(f"annotate {len(calls)} zh calls ({ann['chars']} chars): jieba.lcut {ann['jieba_s']:.3f}s, "
+              f"annotate {ann['annotate_s']:.3f}s, ratio {ann['ratio']:.2f}x (goal >= 0.5x), "
+              f"{ann['calls_per_s']:.0f} calls/s\n")
+    out.write(f"peak RSS while annotating {ann['peak_rss_mb']:.0f} MB\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Suggested probes: the question a good agent asked after the most similar requirement.
+
+Built from labelled calls: every customer ``requirement`` followed (before the agent
+acted on it) by an agent ``explore.probe`` gives a (requirement, probe) pair. A
+missed probe is answered with the pair whose requirement is nearest by TF-IDF cosine
+over the project tokenizer, in the call's language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .calls import Call
+from .featurize import TextVocabulary, turn_terms
+from .labels import AGENT, CUSTOMER
+from .normalize import Normalizer
+from .tokenize import Tokenizer
+
+__all__ = ["ProbeBank"]
+
+
+def _pairs(call: Call) -> Iterable[dict]:
+    turns = call.turns
+    for i, turn in enumerate(turns):
+        if turn.speaker != CUSTOMER or turn.label != "requirement":
+            continue
+        for later in turns[i + 1 :]:
+            if later.speaker == CUSTOMER and later.label == "requirement":
+                break
+            if later.speaker == AGENT and later.label in ("offer", "do"):
+                break
+            if later.speaker == AGENT and later.label == "explore.probe":
+                yield {"lang": call.lang or "zh", "requirement": turn.text, "probe": later.text,
+                       "call_id": call.call_id}
+                break
+
+
+class ProbeBank:
+    """Nearest-requirement retrieval of probes.
+
+    Parameters
+    ----------
+    tokenizer : Tokenizer, optional
+    """
+
+    def __init__(self, *, tokenizer: Tokenizer | None = None) -> None:
+        self.tokenizer = tokenizer or Tokenizer()
+        self._normalizer = Normalizer()
+
+    def _terms(self, text: str, lang: str) -> list[str]:
+        norm = self._normalizer(text)
+        return turn_terms(self.tokenizer.tokenize(norm, lang, normalized=True), norm)
+
+    def fit(self, calls: Sequence[Call]) -> ProbeBank:
+        """Collect (requirement, probe) pairs from gold-labelled calls."""
+        return self.fit_entries([p for c in calls for p in _pairs(c)])
+
+    def fit_entries(self, entries: list[dict]) -> ProbeBank:
+        """Index ready-made entries (``lang``, ``requirement``, ``probe``, ``call_id``)."""
+        self.entries_ = entries
+        docs = [self._terms(e["requirement"], e["lang"]) for e in entries]
+        self.vocabulary_ = TextVocabulary(min_df=1, max_features=50000).fit(docs)
+        self.matrix_ = self.vocabulary_.transform(docs)
+        self.langs_ = np.array([e["lang"] for e in entries])
+        return self
+
+    def suggest(self, requirement: str, lang: str) -> dict | None:
+        """The best probe for ``requirement`` in ``lang`` with its source, or None."""
+        if not self.entries_:
+            return None
+        query = self.vocabulary_.transform([self._terms(requirement, lang)])
+        sims = np.asarray((self.matrix_ @ query.T).todense()).ravel()
+        sims[self.langs_ != lang] = -1.0
+        best = int(np.argmax(sims))
+        if sims[best] <= 0.0:
+            return None
+        entry = self.entries_[best]
+        return {"text": entry["probe"], "call_id": entry["call_id"],
+                "similar_requirement": entry["requirement"], "similarity": round(float(sims[best]), 3)}
+
+    def save(self, path: str | Path) -> None:
+        """Write the entries as JSON (the index is rebuilt on load)."""
+        Path(path).write_text(json.dumps(self.entries_, ensure_ascii=False, indent=0), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path, *, tokenizer: Tokenizer | None = None) -> ProbeBank:
+        """Read entries written by :meth:`save` and index them."""
+        entries = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(entries, list) or not all(
+                isinstance(e, dict) and {"lang", "requirement", "probe", "call_id"} <= set(e) for e in entries):
+            raise ValueError("probes.json must be a list of {lang, requirement, probe, call_id}")
+        return cls(tokenizer=tokenizer).fit_entries(entries)
