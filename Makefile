@@ -32,3 +32,10 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
+
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	$(BIN)/pip install --quiet "atheris>=2.3"
+	mkdir -p out/fuzz-corpus
+	cp tests/data/same_call/* out/fuzz-corpus/ 2>/dev/null || true
+	$(BIN)/python fuzz/fuzz_readers.py -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 out/fuzz-corpus

@@ -26,6 +26,7 @@ from .calls import Call
 from .errors import MotnlpError
 from .io import SpeakerMap, expand_inputs, read_file
 from .pipeline import Annotator, resolve_model
+from .redact import redact_call
 
 __all__ = ["BatchResult", "annotate_batch"]
 
@@ -154,19 +155,20 @@ def _run_dask(chunks: Iterable[list[dict]], model: str, scheduler: str | None, w
 def annotate_batch(inputs: list[str], output: str, *, model: str | None = None, jobs: int = 1,
                    chunk_size: int = 64, resume: bool = False, scheduler: object = None,
                    fmt: str | None = None, speakers: SpeakerMap | None = None, encoding: str | None = None,
-                   progress: Callable[[int], None] | None = None) -> BatchResult:
+                   progress: Callable[[int], None] | None = None, redact: bool = False) -> BatchResult:
     """Annotate ``inputs`` into ``output`` (a file path) in chunks; see the module docs.
 
     ``scheduler`` is a Dask scheduler address (``tcp://host:8786``) or a
     ``distributed.Client``; when given, chunks run on that cluster.
     ``progress`` is called with the number of calls finished after each chunk.
+    ``redact`` masks PII in turn texts before annotation (see :mod:`motnlp.redact`).
     """
     started = time.perf_counter()
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
     model_dir = str(resolve_model(model))
     paths = expand_inputs(inputs, fmt)
-    key = {"inputs": [os.path.abspath(p) for p in paths], "chunk_size": chunk_size, "model": model_dir,
+    key = {"inputs": [os.path.abspath(p) for p in paths], "chunk_size": chunk_size, "model": model_dir, "redact": redact,
            "format": fmt, "speakers": speakers.mapping if speakers else {}}
     partial = out.with_name(out.name + ".partial")
     rejects_partial = out.with_name(out.name + ".rejects.partial")
@@ -181,7 +183,8 @@ def annotate_batch(inputs: list[str], output: str, *, model: str | None = None, 
 
     def items() -> Iterator[Call | MotnlpError]:
         for path in paths:
-            yield from read_file(path, fmt=fmt, speakers=speakers, encoding=encoding)
+            for item in read_file(path, fmt=fmt, speakers=speakers, encoding=encoding):
+                yield redact_call(item) if redact and isinstance(item, Call) else item
 
     chunks = _chunked(items(), chunk_size)
     for _ in islice(chunks, done):  # already written before the crash

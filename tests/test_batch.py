@@ -86,7 +86,7 @@ def test_kill_minus_nine_then_resume(tmp_path, model, many) -> None:
     # a torn write after the last checkpoint must not survive the resume
     with open(tmp_path / "out.jsonl.partial", "a") as handle:
         handle.write('{"call_id": "torn')
-    result = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, check=False)
+    result = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, check=False)
     assert result.returncode == 3, result.stderr  # the two unreadable lines
     assert out.read_bytes() == clean.read_bytes()
     ids = _ids(out)

@@ -94,3 +94,11 @@ def test_annotate_rejects_go_to_a_file(cli, tmp_path) -> None:
 def test_python_dash_m_entry_point() -> None:
     result = subprocess.run([sys.executable, "-m", "motnlp", "--version"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.startswith("motnlp")
+
+
+def test_convert_redact(cli, tmp_path) -> None:
+    src = tmp_path / "c.txt"
+    src.write_text("坐席: 请留个电话\n客户: 13812345678，邮箱 a.b@example.com\n")
+    out = tmp_path / "o.jsonl"
+    assert cli("convert", src, "-o", out, "--redact").code == 0
+    assert json.loads(out.read_text())["turns"][1]["text"] == "[PHONE]，邮箱 [EMAIL]"

@@ -10,14 +10,18 @@ import typer
 from ..batch import annotate_batch
 from ..io import FORMATS, ReadReport, SpeakerMap, dumps
 from ..pipeline import Annotator
+from ..redact import redact_call
 from .common import INPUTS, read_inputs, say, warn_skipped
 
 
-def _to_stdout(inputs, model, fmt, speakers, encoding) -> tuple[int, ReadReport]:
+def _to_stdout(inputs, model, fmt, speakers, encoding, redact: bool) -> tuple[int, ReadReport]:
     annotator = Annotator.load(model)
     report = ReadReport()
     count = 0
-    for call in annotator.annotate_all(read_inputs(inputs, report, fmt=fmt, speakers=speakers, encoding=encoding)):
+    calls = read_inputs(inputs, report, fmt=fmt, speakers=speakers, encoding=encoding)
+    if redact:
+        calls = map(redact_call, calls)
+    for call in annotator.annotate_all(calls):
         sys.stdout.write(dumps(call) + "\n")
         count += 1
     sys.stdout.flush()
@@ -37,6 +41,7 @@ def annotate(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same OUT."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+    redact: bool = typer.Option(False, "--redact", help="Mask phone/ID/card numbers, emails, addresses."),
 ) -> int:
     """Annotate transcripts: pred and confidence per turn; flags, scorecard, evidence per call.
 
@@ -47,7 +52,7 @@ def annotate(
     started = time.perf_counter()
     speaker_map = SpeakerMap.parse(speakers)
     if output == "-":
-        count, report = _to_stdout(inputs, model, fmt, speakers, encoding)
+        count, report = _to_stdout(inputs, model, fmt, speakers, encoding, redact)
         if not quiet:
             say(f"motnlp: {report.calls + len(report.errors)} call(s) read, {count} annotated, "
                 f"{len(report.errors)} rejected, {time.perf_counter() - started:.1f}s")
@@ -60,7 +65,7 @@ def annotate(
     try:
         result = annotate_batch(inputs, output, model=model, jobs=jobs, chunk_size=chunk_size, resume=resume,
                                 scheduler=scheduler, fmt=fmt, speakers=speaker_map, encoding=encoding,
-                                progress=bar.update if bar else None)
+                                progress=bar.update if bar else None, redact=redact)
     finally:
         if bar:
             bar.close()
