@@ -42,6 +42,8 @@ def annotate(
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     redact: bool = typer.Option(False, "--redact", help="Mask phone/ID/card numbers, emails, addresses."),
+    db: str | None = typer.Option(None, "--db", help="Also store the annotated calls in this database "
+                                  "(redacted), e.g. sqlite:///motnlp.db."),
 ) -> int:
     """Annotate transcripts: pred and confidence per turn; flags, scorecard, evidence per call.
 
@@ -69,6 +71,13 @@ def annotate(
     finally:
         if bar:
             bar.close()
+    if db:
+        from ..io import read_calls
+        from ..store import Store
+
+        stored = Store(db).ingest(read_calls([output], fmt="jsonl"))
+        if not quiet:
+            say(f"motnlp: stored {stored} call(s) in {db}")
     if not quiet:
         if result.resumed_chunks:
             say(f"motnlp: resumed after {result.resumed_chunks} chunk(s) already written")
