@@ -47,7 +47,7 @@ class LinearLayer:
 
     @classmethod
     def fit(cls, X: sp.csr_matrix, y: Sequence[str], classes: Sequence[str], *, C: float,
-            random_state: int) -> LinearLayer:
+            random_state: int, class_weight: str | None = "balanced") -> LinearLayer:
         """Fit a one-vs-rest linear SVM over ``classes`` (absent classes get -inf bias)."""
         present = sorted(set(y), key=list(classes).index)
         coef = np.zeros((len(classes), X.shape[1]), dtype=np.float32)
@@ -55,7 +55,7 @@ class LinearLayer:
         if len(present) == 1:
             intercept[list(classes).index(present[0])] = 1e3
             return cls(classes, coef, intercept)
-        svm = LinearSVC(C=C, class_weight="balanced", random_state=random_state, max_iter=5000)
+        svm = LinearSVC(C=C, class_weight=class_weight, random_state=random_state, max_iter=5000)
         svm.fit(X, y)
         rows = [list(classes).index(c) for c in svm.classes_]
         if len(svm.classes_) == 2:  # binary: one weight vector for the second class
@@ -89,7 +89,7 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    C : float, default 0.3
+    C : float, default 1.0
         Inverse regularisation of the linear SVMs.
     two_pass : bool, default True
         Add neighbour label distributions in a second pass.
@@ -98,6 +98,8 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
         the second pass, and for fitting the temperature.
     min_df, max_features : int
         Text vocabulary size controls.
+    class_weight : {"balanced", None}, default "balanced"
+        Class weighting of the linear SVMs.
     random_state : int, default 0
         Seed for everything random in training.
 
@@ -107,9 +109,10 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
     pass1_, pass2_ : dict of {speaker: LinearLayer}
     """
 
-    def __init__(self, *, C: float = 0.3, two_pass: bool = True, cv: int = 5, min_df: int = 2,
-                 max_features: int = 60000, random_state: int = 0) -> None:
+    def __init__(self, *, C: float = 1.0, two_pass: bool = True, cv: int = 5, min_df: int = 2,
+                 max_features: int = 60000, class_weight: str | None = "balanced", random_state: int = 0) -> None:
         self.C = C
+        self.class_weight = class_weight
         self.two_pass = two_pass
         self.cv = cv
         self.min_df = min_df
@@ -147,7 +150,8 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
             if len(rows) == 0:
                 raise MotnlpError(E.E023, what=f"train the {speaker} model on")
             layers[speaker] = LinearLayer.fit(X[rows], labels[rows].tolist(), labels_for(speaker),
-                                              C=self.C, random_state=self.random_state)
+                                              C=self.C, random_state=self.random_state,
+                                              class_weight=self.class_weight)
         return layers
 
     def _folds(self, calls: Sequence[Call]) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -251,3 +251,35 @@ def load_split(path: str | Path) -> dict[str, list[str]]:
     if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
         raise MotnlpError(E.E013, path=str(path), field="splits", kind="an object of id lists")
     return data
+
+
+def agreement(calls: Iterable[Call], relabels: dict[str, list[str]]) -> dict:
+    """Cohen's κ between the corpus labels and a blind relabel, agent and customer separately.
+
+    ``relabels`` maps call ids to one label per turn. Returns κ, raw agreement, turn
+    counts and the most frequent disagreements per speaker.
+    """
+    from sklearn.metrics import cohen_kappa_score
+
+    pairs: dict[str, list[tuple[str, str]]] = {AGENT: [], CUSTOMER: []}
+    for call in calls:
+        labels = relabels.get(call.call_id)
+        if labels is None:
+            continue
+        if len(labels) != len(call.turns):
+            raise MotnlpError(E.E013, field=f"relabel of {call.call_id}", kind=f"{len(call.turns)} labels")
+        for turn, other in zip(call.turns, labels, strict=True):
+            pairs[turn.speaker].append((turn.label or "?", other))
+    out = {"calls": len(relabels)}
+    for speaker, items in pairs.items():
+        if not items:
+            continue
+        gold, blind = [g for g, _ in items], [b for _, b in items]
+        out[speaker] = {
+            "turns": len(items),
+            "kappa": round(float(cohen_kappa_score(gold, blind)), 3),
+            "agreement": round(sum(g == b for g, b in items) / len(items), 3),
+            "disagreements": [f"{g} -> {b}: {n}" for (g, b), n in
+                              Counter((g, b) for g, b in items if g != b).most_common(8)],
+        }
+    return out

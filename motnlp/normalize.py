@@ -62,6 +62,8 @@ class Normalizer:
 
     def __call__(self, text: str) -> str:
         """Return the normalized form of ``text``."""
+        if text.isascii():
+            return " ".join(text.split())
         text = unicodedata.normalize("NFKC", text)
         if has_han(text):
             text = self._t2s.convert(text)

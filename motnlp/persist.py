@@ -28,7 +28,7 @@ from .labels import AGENT, CUSTOMER, labels_for
 __all__ = ["FORMAT", "load_model", "read_meta", "save_model"]
 
 FORMAT, FORMAT_VERSION = "motnlp-model", 1
-_PARAMS = ("C", "two_pass", "cv", "min_df", "max_features", "random_state")
+_PARAMS = ("C", "two_pass", "cv", "min_df", "max_features", "class_weight", "random_state")
 _SHAPE_COLUMNS = 12
 
 

@@ -158,10 +158,13 @@ def cross_validate(calls: Sequence[Call], folds: int = 5, **params: object) -> d
     """Grouped-by-call k-fold cross-validation; returns pooled out-of-fold scores."""
     from sklearn.model_selection import GroupKFold
 
+    from .tokenize import Tokenizer
+
     idx = np.arange(len(calls))
     preds: list[list[str] | None] = [None] * len(calls)
+    tokenizer = Tokenizer()  # one jieba dictionary for every fold
     for train, test in GroupKFold(n_splits=folds).split(idx, groups=idx):
-        model = MotClassifier(**params).fit([calls[i] for i in train])
+        model = MotClassifier(**params).fit([calls[i] for i in train], tokenizer=tokenizer)
         for i, row in zip(test, model.predict([_strip_gold(calls[i]) for i in test]), strict=True):
             preds[i] = [label for label, _ in row]
     return score(calls, preds)

@@ -73,7 +73,8 @@ class Tokenizer:
         self._jieba.add_word(word, freq)
 
     def _zh(self, text: str) -> list[str]:
-        return [w for w in self._jieba.lcut(text) if not w.isspace()]
+        words = self._jieba.lcut(text)
+        return [w for w in words if not w.isspace()] if " " in text else words
 
     def _en(self, text: str) -> list[str]:
         return [t.text for t in self._spacy(text) if not t.is_space]
@@ -109,11 +110,12 @@ class Tokenizer:
         """
         if self.normalize and not normalized:
             text = self._normalizer(text)
-        if lang == "zh" or (has_han(text) and not has_latin(text)):
-            tokens = self._runs(text, _LATIN_RUN, self._en, self._zh) if has_latin(text) else self._zh(text)
+        latin = has_latin(text)
+        if lang == "zh" or (not latin and has_han(text)):
+            tokens = self._runs(text, _LATIN_RUN, self._en, self._zh) if latin else self._zh(text)
         else:
             tokens = self._runs(text, _HAN_RUN, self._zh, self._en) if has_han(text) else self._en(text)
-        if self.lowercase:
+        if self.lowercase and latin:
             tokens = [t.lower() for t in tokens]
         return tokens
 

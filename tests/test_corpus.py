@@ -108,3 +108,19 @@ def test_cli_validate_exit_codes(cli, tmp_path) -> None:
     path = _write(tmp_path, bad)
     result = cli("corpus", "validate", path)
     assert result.code == 1 and f"{path}:1: E015" in result.err
+
+
+def test_agreement_kappa(tmp_path) -> None:
+    from motnlp.corpus import agreement
+
+    call = _call("a")
+    call["turns"][1]["label"] = "requirement"
+    call["turns"][3]["label"] = "need"
+    calls = list(read_calls([str(_write(tmp_path, call))]))
+    same = agreement(calls, {"a": [t["label"] for t in call["turns"]]})
+    assert same["agent"]["kappa"] == 1.0 and same["customer"]["kappa"] == 1.0
+    changed = [t["label"] for t in call["turns"]]
+    changed[3] = "info"
+    result = agreement(calls, {"a": changed})
+    assert result["customer"]["agreement"] == round(5 / 6, 3)
+    assert result["customer"]["kappa"] < 1.0 and result["customer"]["disagreements"] == ["need -> info: 1"]

@@ -78,3 +78,26 @@ def split(
         handle.write("\n")
     say(f"motnlp: train {len(result['train'])}, dev {len(result['dev'])} call(s) -> {output}")
     return 0
+
+
+@app.command("agreement")
+def agreement(
+    paths: list[str] = PATHS,
+    relabel: str = typer.Option(..., "--relabel", help='JSONL of {"call_id", "labels": [...]} from a blind relabel.'),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> int:
+    """Cohen's kappa between the corpus labels and a blind relabel (agent and customer)."""
+    from ..io import read_calls
+    from ..io.source import read_text
+
+    relabels = {}
+    for lineno, line in enumerate(read_text(relabel).split("\n"), 1):
+        if line.strip():
+            try:
+                item = json.loads(line)
+                relabels[item["call_id"]] = item["labels"]
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise lib.MotnlpError(lib.E.E003, path=relabel, line=lineno, detail=str(exc)) from None
+    result = lib.agreement(read_calls(paths, fmt="jsonl"), relabels)
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=1 if as_json else None))
+    return 0

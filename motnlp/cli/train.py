@@ -19,7 +19,7 @@ def train(
                                       "calls and score on its 'dev' calls."),
     name: str = typer.Option("motnlp", "--name", help="Model name for meta.json."),
     version: str = typer.Option("1", "--version", help="Model version for meta.json."),
-    c: float = typer.Option(0.3, "--C", help="Regularisation of the linear models."),
+    c: float = typer.Option(1.0, "--C", help="Regularisation of the linear models."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
 ) -> int:
     """Train a model on labelled calls (JSONL with gold labels)."""
