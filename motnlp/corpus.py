@@ -275,9 +275,10 @@ def agreement(calls: Iterable[Call], relabels: dict[str, list[str]]) -> dict:
         if not items:
             continue
         gold, blind = [g for g, _ in items], [b for _, b in items]
+        kappa = float(cohen_kappa_score(gold, blind))
         out[speaker] = {
             "turns": len(items),
-            "kappa": round(float(cohen_kappa_score(gold, blind)), 3),
+            "kappa": None if kappa != kappa else round(kappa, 3),  # undefined with one label only
             "agreement": round(sum(g == b for g, b in items) / len(items), 3),
             "disagreements": [f"{g} -> {b}: {n}" for (g, b), n in
                               Counter((g, b) for g, b in items if g != b).most_common(8)],

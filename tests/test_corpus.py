@@ -116,6 +116,7 @@ def test_agreement_kappa(tmp_path) -> None:
     call = _call("a")
     call["turns"][1]["label"] = "requirement"
     call["turns"][3]["label"] = "need"
+    call["turns"][2]["label"] = "explore.probe"
     calls = list(read_calls([str(_write(tmp_path, call))]))
     same = agreement(calls, {"a": [t["label"] for t in call["turns"]]})
     assert same["agent"]["kappa"] == 1.0 and same["customer"]["kappa"] == 1.0
