@@ -20,12 +20,25 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check motnlp tests
 
+DEMO_DB := out/demo.db
+
 run: $(STAMP)
 	$(BIN)/motnlp annotate samples/ -o out/sample.annotated.jsonl
 	$(BIN)/motnlp report out/sample.annotated.jsonl
+	rm -f $(DEMO_DB)
+	$(BIN)/motnlp ingest out/sample.annotated.jsonl --db sqlite:///$(DEMO_DB)
+	@coach=$$($(BIN)/motnlp users add demo-coach --role coach --db sqlite:///$(DEMO_DB)); \
+	 agent=$$($(BIN)/motnlp users add demo-agent --role agent --agent-id a-z01 --db sqlite:///$(DEMO_DB)); \
+	 echo; echo "Coaching pages: run  $(BIN)/motnlp serve --db sqlite:///$(DEMO_DB)"; \
+	 echo "then open http://127.0.0.1:8000/login and sign in with a token:"; \
+	 echo "  coach (team overview, every agent):  $$coach"; \
+	 echo "  agent a-z01 (own page http://127.0.0.1:8000/agents/a-z01 only):  $$agent"
 
+MODEL_VERSION ?= 1
 model: $(STAMP)
-	$(BIN)/motnlp train corpus/ --split train --dev corpus/ -o models/default
+	$(BIN)/motnlp corpus validate corpus/
+	$(BIN)/motnlp train corpus/ --splits corpus/splits.json -o models/default --name motnlp-default \
+	  --version $(MODEL_VERSION) --seed 0
 
 bench: $(STAMP)
 	$(BIN)/python -m motnlp.bench

@@ -40,6 +40,18 @@ class E(str, Enum):
     E024 = "call has {n} turns; corpus calls need {lo}-{hi}"
     E025 = "cannot write {path}: {detail}"
     E026 = "broken {fmt} file: {detail}"
+    E027 = "{item}: unknown label {label!r}; {speaker} labels are: {choices}"
+    E028 = "{item}: {label!r} is a {other} label, but turn {turn} is spoken by the {speaker}"
+    E029 = "{item}: turn {turn} of call {call_id!r} no longer matches the call text ({detail})"
+    E030 = "{item}: turn {turn} of call {call_id!r} is annotated more than once ({detail})"
+    E031 = "{item}: call {call_id!r} has no label for turn(s) {turns}"
+    E032 = "{item}: call {call_id!r} is not in the original calls"
+    E033 = "bad model reference {ref!r}: {detail}"
+    E034 = "refusing to promote {ref}: dev agent_fine_macro_f1 {new} is worse than the default's {old} (--force overrides)"
+    E035 = "no {what} {key!r}"
+    E036 = "{who} may not {action}"
+    E037 = "dispute #{id} is already {status}"
+    E038 = "a learning curve needs at least {need} labelled training calls, got {n}"
 
     def fmt(self, **kwargs: object) -> str:
         """Return ``"E0xx: message"`` with the placeholders filled in."""

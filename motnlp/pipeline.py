@@ -29,8 +29,13 @@ DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
 
 
 def resolve_model(path: str | None) -> Path:
-    """The model directory to use: ``path``, else ``$MOTNLP_MODEL``, else the shipped one."""
-    return Path(path or os.environ.get("MOTNLP_MODEL") or DEFAULT_MODEL)
+    """The model directory to use: ``path``, else ``$MOTNLP_MODEL``, else the shipped one.
+
+    Either may be a registry reference ``NAME@VERSION`` (see :mod:`motnlp.registry`).
+    """
+    from .registry import resolve
+
+    return resolve(path or os.environ.get("MOTNLP_MODEL")) or DEFAULT_MODEL
 
 
 def data_hash(calls: Iterable[Call]) -> str:

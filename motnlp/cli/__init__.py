@@ -10,7 +10,7 @@ import typer
 
 from .. import __version__
 from ..errors import MotnlpError
-from . import annotate, convert, corpus, evaluate, report, store, train
+from . import annotate, convert, corpus, disputes, evaluate, export, import_, models, report, select, store, train
 
 __all__ = ["app", "main"]
 
@@ -40,7 +40,7 @@ def _root(
     """
 
 
-for module in (convert, annotate, train, evaluate, report, store):
+for module in (convert, annotate, train, evaluate, report, store, select, export, import_, disputes, models):
     module.register(app)
 app.add_typer(corpus.app, name="corpus")
 

@@ -18,6 +18,7 @@ from ..feed import agent_moments, moments_for_call, team_median, to_atom, weekly
 from ..labels import coarse
 from ..store import Store, User
 from .charts import bar_chart, line_chart
+from .disputes import add_dispute_routes
 
 __all__ = ["create_app"]
 
@@ -167,5 +168,6 @@ def create_app(url: str) -> FastAPI:
         return Response(to_atom(agent_id, agent_moments(store, agent_id), base_url=base),
                         media_type="application/atom+xml")
 
+    add_dispute_routes(app, store, user, allow)
     app.state.store = store
     return app
