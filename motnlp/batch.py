@@ -67,22 +67,45 @@ def _payload(items: list[Call | MotnlpError]) -> list[dict]:
     return out
 
 
+_ANNOTATE_ERRORS = (MotnlpError, ValueError, IndexError, KeyError, TypeError, MemoryError, RecursionError)
+
+
 def annotate_payload(annotator: Annotator, payload: list[dict]) -> list[tuple[str, str]]:
-    """Annotate one chunk; return ``("ok"|"reject", json line)`` per item, in order."""
-    results = []
-    for item in payload:
+    """Annotate one chunk; return ``("ok"|"reject", json line)`` per item, in order.
+
+    The chunk's calls go through the model together; if that fails, they are retried
+    one by one so that one bad call is rejected and the others are still written.
+    """
+    results: list[tuple[str, str] | None] = [None] * len(payload)
+    calls: dict[int, Call] = {}
+    for k, item in enumerate(payload):
         if "reject" in item:
-            results.append(("reject", item["reject"]))
+            results[k] = ("reject", item["reject"])
             continue
-        source = tuple(item["source"])
         try:
-            call = annotator.annotate(Call.from_dict(item["call"], source=source))
-            results.append(("ok", json.dumps(call.to_dict(), ensure_ascii=False)))
-        except (MotnlpError, ValueError, IndexError, KeyError, TypeError, MemoryError, RecursionError) as exc:
-            log.warning("could not annotate %s:%s: %s", source[0], source[1], exc)
-            results.append(("reject", _reject_line(source[0], source[1], "annotate", f"annotation failed: {exc}",
-                                                   item["call"].get("call_id"))))
-    return results
+            calls[k] = Call.from_dict(item["call"], source=tuple(item["source"]))
+        except _ANNOTATE_ERRORS as exc:
+            results[k] = _annotate_reject(item, exc)
+    try:
+        list(annotator.annotate_all(calls.values(), batch=16))
+        done = calls
+    except _ANNOTATE_ERRORS:
+        done = {}
+        for k, call in calls.items():
+            try:
+                done[k] = annotator.annotate(call)
+            except _ANNOTATE_ERRORS as exc:
+                results[k] = _annotate_reject(payload[k], exc)
+    for k, call in done.items():
+        results[k] = ("ok", json.dumps(call.to_dict(), ensure_ascii=False))
+    return [r for r in results if r is not None]
+
+
+def _annotate_reject(item: dict, exc: BaseException) -> tuple[str, str]:
+    source = tuple(item.get("source") or ("", 0))
+    log.warning("could not annotate %s:%s: %s", source[0], source[1], exc)
+    call_id = item["call"].get("call_id") if isinstance(item.get("call"), dict) else None
+    return "reject", _reject_line(source[0], source[1], "annotate", f"annotation failed: {exc}", call_id)
 
 
 def _worker_annotate(model: str, payload: list[dict]) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -40,13 +41,19 @@ _NEIGHBOUR_WEIGHT = 0.5
 
 
 def turn_terms(tokens: Sequence[str], norm_text: str) -> list[str]:
-    """The n-gram terms of one turn: word 1–2-grams and character 1–3-grams."""
-    words = [t for t in tokens if any(ch.isalnum() for ch in t)]
-    terms = [f"w:{w}" for w in words]
+    """The n-gram terms of one turn: word 1–2-grams and character 1–3-grams.
+
+    Word terms carry a ``w:`` prefix; character n-grams are the bare lower-cased
+    substrings (spaces as ``_``), which keeps this hot loop cheap.
+    """
+    words = [t for t in tokens if t.isalnum() or any(ch.isalnum() for ch in t)]
+    terms = ["w:" + w for w in words]
     terms += [f"w:{a} {b}" for a, b in itertools.pairwise(words)]
     chars = norm_text.lower().replace(" ", "_")
-    for n in (1, 2, 3):
-        terms += [f"c:{chars[i:i + n]}" for i in range(len(chars) - n + 1)]
+    terms += chars
+    bigrams = list(map(operator.add, chars, chars[1:]))
+    terms += bigrams
+    terms += map(operator.add, bigrams, chars[2:])
     return terms
 
 
@@ -79,16 +86,20 @@ class TextVocabulary:
 
     def transform(self, docs: Sequence[Sequence[str]]) -> sp.csr_matrix:
         """TF-IDF rows for term lists (unknown terms ignored)."""
-        indptr, indices, values = [0], [], []
-        vocab, idf = self.vocabulary_, self.idf_
+        get = self.vocabulary_.get
+        indices: list[int] = []
+        indptr = [0]
         for doc in docs:
-            counts = Counter(t for t in doc if t in vocab)
-            row = [(vocab[t], (1.0 + math.log(c)) * idf[vocab[t]]) for t, c in counts.items()]
-            norm = math.sqrt(sum(v * v for _, v in row)) or 1.0
-            indices += [i for i, _ in row]
-            values += [v / norm for _, v in row]
+            indices += [i for i in map(get, doc) if i is not None]
             indptr.append(len(indices))
-        return sp.csr_matrix((values, indices, indptr), shape=(len(docs), len(vocab)))
+        X = sp.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+                          shape=(len(docs), len(self.vocabulary_)))
+        X.sum_duplicates()
+        X.data = (1.0 + np.log(X.data)) * self.idf_[X.indices]
+        norms = np.sqrt(np.bincount(np.repeat(np.arange(len(docs)), np.diff(X.indptr)), weights=X.data ** 2,
+                                    minlength=len(docs)))
+        X.data /= np.repeat(np.where(norms > 0, norms, 1.0), np.diff(X.indptr))
+        return X
 
 
 def _shape_features(call: Call, norm_texts: list[str]) -> np.ndarray:
@@ -108,15 +119,28 @@ def _shape_features(call: Call, norm_texts: list[str]) -> np.ndarray:
     return np.asarray(rows, dtype=np.float64).reshape(n, 12)
 
 
-def _shift(block: sp.csr_matrix, offset: int) -> sp.csr_matrix:
-    """Row i of the result is row i+offset of ``block`` (zeros past the ends)."""
+def _shift(block: sp.csr_matrix, offset: int, bounds: np.ndarray) -> sp.csr_matrix:
+    """Row i of the result is row i+offset of ``block`` within the same call, zeros elsewhere.
+
+    ``bounds`` holds, per row, the index of its call's first row and one past its last.
+    """
     n = block.shape[0]
     if n == 0:
         return block
     rows = np.arange(n) + offset
-    valid = (rows >= 0) & (rows < n)
+    valid = (rows >= bounds[:, 0]) & (rows < bounds[:, 1])
     picker = sp.csr_matrix((np.ones(valid.sum()), (np.nonzero(valid)[0], rows[valid])), shape=(n, n))
     return picker @ block
+
+
+def _call_bounds(calls: Sequence[Call]) -> np.ndarray:
+    """Per stacked row: ``[first row of its call, one past the call's last row]``."""
+    out, start = [], 0
+    for call in calls:
+        end = start + len(call.turns)
+        out += [(start, end)] * len(call.turns)
+        start = end
+    return np.asarray(out, dtype=np.int64).reshape(-1, 2)
 
 
 def context_block(call: Call, probs: np.ndarray) -> np.ndarray:
@@ -170,16 +194,36 @@ class TurnFeaturizer:
 
     def base(self, call: Call) -> sp.csr_matrix:
         """The first-pass matrix of one call: text, prev, next and shape blocks."""
-        terms, norm = self.terms(call)
+        return self.base_many([call])
+
+    def base_many(self, calls: Sequence[Call]) -> sp.csr_matrix:
+        """:meth:`base` of several calls, stacked (one featurization, fewer sparse ops)."""
+        terms, shapes = [], []
+        for call in calls:
+            call_terms, norm = self.terms(call)
+            terms += call_terms
+            shapes.append(_shape_features(call, norm))
         text = self.vocabulary_.transform(terms)
+        bounds = _call_bounds(calls)
         return sp.hstack([
             text,
-            _shift(text, -1) * _NEIGHBOUR_WEIGHT,
-            _shift(text, 1) * _NEIGHBOUR_WEIGHT,
-            sp.csr_matrix(_shape_features(call, norm)),
+            _shift(text, -1, bounds) * _NEIGHBOUR_WEIGHT,
+            _shift(text, 1, bounds) * _NEIGHBOUR_WEIGHT,
+            sp.csr_matrix(np.vstack(shapes) if shapes else np.zeros((0, 12))),
         ], format="csr")
 
     @staticmethod
     def with_context(base: sp.csr_matrix, call: Call, probs: np.ndarray) -> sp.csr_matrix:
         """Append the second-pass ``context`` block (neighbour label distributions)."""
-        return sp.hstack([base, sp.csr_matrix(context_block(call, probs))], format="csr")
+        return TurnFeaturizer.with_context_many(base, [call], probs)
+
+    @staticmethod
+    def with_context_many(base: sp.csr_matrix, calls: Sequence[Call], probs: np.ndarray) -> sp.csr_matrix:
+        """:meth:`with_context` over stacked calls; ``probs`` stacked the same way."""
+        blocks, start = [], 0
+        for call in calls:
+            end = start + len(call.turns)
+            blocks.append(context_block(call, probs[start:end]))
+            start = end
+        dense = np.vstack(blocks) if blocks else np.zeros((0, 4 * len(CONTEXT_LABELS)))
+        return sp.hstack([base, sp.csr_matrix(dense)], format="csr")

@@ -7,6 +7,7 @@ import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -84,9 +85,18 @@ class Annotator:
 
     def annotate(self, call: Call) -> Call:
         """Annotate one call in place and return it (gold labels are untouched)."""
-        preds = self.model.predict([_strip_gold(call)])[0]
-        for turn, (label, conf) in zip(call.turns, preds, strict=True):
-            turn.pred, turn.confidence = label, round(conf, 4)
+        return self.annotate_many([call])[0]
+
+    def annotate_many(self, calls: Sequence[Call]) -> list[Call]:
+        """Annotate several calls in place; one model pass over all of them (faster)."""
+        preds = self.model.predict([_strip_gold(call) for call in calls])
+        for call, call_preds in zip(calls, preds, strict=True):
+            for turn, (label, conf) in zip(call.turns, call_preds, strict=True):
+                turn.pred, turn.confidence = label, round(conf, 4)
+            self._aggregate(call)
+        return list(calls)
+
+    def _aggregate(self, call: Call) -> None:
         if call.flags is not None:
             call.extra["gold_flags"] = call.flags
         call.flags = call_flags(call, "pred")
@@ -96,12 +106,12 @@ class Annotator:
             for item in call.extra["evidence"]["missed_probe"]:
                 item["suggested_probe"] = self.probes.suggest(item["requirement"]["quote"], call.lang or "zh")
         call.extra["model"] = dict(self.info)
-        return call
 
-    def annotate_all(self, calls: Iterable[Call]) -> Iterator[Call]:
-        """Annotate calls one by one, in order."""
-        for call in calls:
-            yield self.annotate(call)
+    def annotate_all(self, calls: Iterable[Call], batch: int = 32) -> Iterator[Call]:
+        """Annotate calls in order, ``batch`` at a time."""
+        iterator = iter(calls)
+        while chunk := list(islice(iterator, batch)):
+            yield from self.annotate_many(chunk)
 
 
 def train_model(calls: Sequence[Call], out: str | Path, *, dev: Sequence[Call] = (), name: str = "motnlp",

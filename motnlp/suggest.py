@@ -62,16 +62,23 @@ class ProbeBank:
     def fit_entries(self, entries: list[dict]) -> ProbeBank:
         """Index ready-made entries (``lang``, ``requirement``, ``probe``, ``call_id``)."""
         self.entries_ = entries
+        self._index()
+        return self
+
+    def _index(self) -> None:
+        """Build the TF-IDF index over the entries' requirements."""
+        entries = self.entries_
         docs = [self._terms(e["requirement"], e["lang"]) for e in entries]
         self.vocabulary_ = TextVocabulary(min_df=1, max_features=50000).fit(docs)
         self.matrix_ = self.vocabulary_.transform(docs)
         self.langs_ = np.array([e["lang"] for e in entries])
-        return self
 
     def suggest(self, requirement: str, lang: str) -> dict | None:
         """The best probe for ``requirement`` in ``lang`` with its source, or None."""
         if not self.entries_:
             return None
+        if not hasattr(self, "matrix_"):
+            self._index()
         query = self.vocabulary_.transform([self._terms(requirement, lang)])
         sims = np.asarray((self.matrix_ @ query.T).todense()).ravel()
         sims[self.langs_ != lang] = -1.0
@@ -88,9 +95,11 @@ class ProbeBank:
 
     @classmethod
     def load(cls, path: str | Path, *, tokenizer: Tokenizer | None = None) -> ProbeBank:
-        """Read entries written by :meth:`save` and index them."""
+        """Read entries written by :meth:`save`; they are indexed on the first :meth:`suggest`."""
         entries = json.loads(Path(path).read_text(encoding="utf-8"))
         if not isinstance(entries, list) or not all(
                 isinstance(e, dict) and {"lang", "requirement", "probe", "call_id"} <= set(e) for e in entries):
             raise ValueError("probes.json must be a list of {lang, requirement, probe, call_id}")
-        return cls(tokenizer=tokenizer).fit_entries(entries)
+        bank = cls(tokenizer=tokenizer)
+        bank.entries_ = entries
+        return bank
