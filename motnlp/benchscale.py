@@ -17,7 +17,6 @@ Scale data is made by repeating corpus calls under new call ids.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -94,11 +93,11 @@ def bench_rss(calls: Sequence[Call], model: str | None, sizes: Sequence[int] = (
 
 def bench_torch(calls: Sequence[Call], torch_python: str | None, max_turns: int = 256) -> dict | None:
     """Turns/s of a BERT-base-size forward pass over the calls' turns, or None without torch."""
-    python = torch_python or shutil.which("python3")
+    python = torch_python
     if not python or not Path(python).exists():
         return None
     lengths = [len(t.text) for c in calls for t in c.turns][:max_turns]
-    proc = subprocess.run([python, str(_TORCH_SCRIPT), json.dumps(lengths)], capture_output=True, text=True)
+    proc = subprocess.run([python, "-I", str(_TORCH_SCRIPT), json.dumps(lengths)], capture_output=True, text=True)
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])

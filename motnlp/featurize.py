@@ -37,7 +37,10 @@ CONTEXT_LABELS = tuple(f"a:{x}" for x in AGENT_LABELS) + tuple(f"c:{x}" for x in
 
 _QUESTION = re.compile(r"[?？]|[吗呢么嘛][\s。，,.!！]*$|^(what|which|who|when|where|how|why|is|are|do|does|did|"
                        r"can|could|would|will|have|has|shall|should|may)\b", re.IGNORECASE)
+_ENDS_AS_QUESTION = re.compile(r"([?？]|[吗呢吧么嘛]|\b(right|ok|okay|yeah|correct))[\s。，,.!！…~]*$", re.IGNORECASE)
+_EXCLAIM = re.compile(r"[!！]")
 _NEIGHBOUR_WEIGHT = 0.5
+SHAPE_COLUMNS = 14
 
 
 def turn_terms(tokens: Sequence[str], norm_text: str) -> list[str]:
@@ -115,8 +118,9 @@ def _shape_features(call: Call, norm_texts: list[str]) -> np.ndarray:
             float(next_sp == turn.speaker), float(next_sp is None),
             float(bool(_QUESTION.search(text))), min(math.log1p(len(text)) / 6.0, 1.5),
             float((call.lang or "zh") == "zh"),
+            float(bool(_ENDS_AS_QUESTION.search(text))), float(bool(_EXCLAIM.search(text))),
         ])
-    return np.asarray(rows, dtype=np.float64).reshape(n, 12)
+    return np.asarray(rows, dtype=np.float64).reshape(n, SHAPE_COLUMNS)
 
 
 def _shift(block: sp.csr_matrix, offset: int, bounds: np.ndarray) -> sp.csr_matrix:
@@ -209,7 +213,7 @@ class TurnFeaturizer:
             text,
             _shift(text, -1, bounds) * _NEIGHBOUR_WEIGHT,
             _shift(text, 1, bounds) * _NEIGHBOUR_WEIGHT,
-            sp.csr_matrix(np.vstack(shapes) if shapes else np.zeros((0, 12))),
+            sp.csr_matrix(np.vstack(shapes) if shapes else np.zeros((0, SHAPE_COLUMNS))),
         ], format="csr")
 
     @staticmethod

@@ -22,14 +22,15 @@ import numpy as np
 
 from .classify import LinearLayer, MotClassifier
 from .errors import E, MotnlpError
-from .featurize import CONTEXT_LABELS, TextVocabulary, TurnFeaturizer
+from .featurize import CONTEXT_LABELS, SHAPE_COLUMNS, TextVocabulary, TurnFeaturizer
 from .labels import AGENT, CUSTOMER, labels_for
+from .tokenize import Tokenizer
 
 __all__ = ["FORMAT", "load_model", "read_meta", "save_model"]
 
-FORMAT, FORMAT_VERSION = "motnlp-model", 1
+FORMAT, FORMAT_VERSION = "motnlp-model", 2  # 2: bare char n-gram terms, 14 shape columns
 _PARAMS = ("C", "two_pass", "cv", "min_df", "max_features", "class_weight", "random_state")
-_SHAPE_COLUMNS = 12
+
 
 
 def _library_versions() -> dict[str, str]:
@@ -67,6 +68,7 @@ def save_model(model: MotClassifier, path: str | Path, *, name: str = "motnlp",
     spec = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "params": {k: getattr(model, k) for k in _PARAMS},
+        "tokenizer": {"hmm": model.featurizer_.tokenizer.hmm},
         "vocabulary": sorted(vocab, key=vocab.get),
         "layers": layers,
         "arrays_sha256": hashlib.sha256(blob).hexdigest(),
@@ -143,9 +145,11 @@ def load_model(path: str | Path) -> MotClassifier:
         vocab.idf_ = arrays["idf"]
         if vocab.idf_.shape != (len(vocab.vocabulary_),):
             raise _refuse(directory, "vocabulary and idf sizes differ")
-        model.featurizer_ = TurnFeaturizer(min_df=params["min_df"], max_features=params["max_features"])
+        tokenizer = Tokenizer(hmm=bool(spec.get("tokenizer", {}).get("hmm", False)))
+        model.featurizer_ = TurnFeaturizer(tokenizer=tokenizer, min_df=params["min_df"],
+                                           max_features=params["max_features"])
         model.featurizer_.vocabulary_ = vocab
-        width = 3 * len(vocab.vocabulary_) + _SHAPE_COLUMNS
+        width = 3 * len(vocab.vocabulary_) + SHAPE_COLUMNS
         model.pass1_ = {s: _layer(arrays, spec, "pass1", s, width, directory) for s in (AGENT, CUSTOMER)}
         model.pass2_ = None
         if params["two_pass"]:

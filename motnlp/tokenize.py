@@ -32,6 +32,10 @@ class Tokenizer:
         Normalize text (width, Traditional → Simplified, spaces) before tokenizing.
     lowercase : bool, default True
         Lowercase Latin tokens.
+    hmm : bool, default False
+        Let jieba guess out-of-dictionary words with its HMM. Off by default: the
+        features' character n-grams already cover unknown words, cross-validated scores
+        are the same either way, and segmentation is about a third faster without it.
     """
 
     def __init__(
@@ -40,10 +44,12 @@ class Tokenizer:
         user_dicts: list[str | Path] | None = None,
         normalize: bool = True,
         lowercase: bool = True,
+        hmm: bool = False,
     ) -> None:
         self.user_dicts = list(user_dicts or [])
         self.normalize = normalize
         self.lowercase = lowercase
+        self.hmm = hmm
         self._normalizer = Normalizer()
 
     def __getstate__(self) -> dict:
@@ -73,7 +79,7 @@ class Tokenizer:
         self._jieba.add_word(word, freq)
 
     def _zh(self, text: str) -> list[str]:
-        words = self._jieba.lcut(text)
+        words = self._jieba.lcut(text, HMM=self.hmm)
         return [w for w in words if not w.isspace()] if " " in text else words
 
     def _en(self, text: str) -> list[str]:

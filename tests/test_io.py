@@ -243,3 +243,27 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path) -> None:
         write_jsonl(explode(), str(target))
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def _line(call_id: str, text: str) -> str:
+    return json.dumps({"call_id": call_id, "turns": [{"speaker": "agent", "text": text}]}, ensure_ascii=False)
+
+
+def test_jsonl_streams_and_keeps_calls_before_an_undecodable_line(tmp_path) -> None:
+    src = tmp_path / "mixed.jsonl"
+    src.write_bytes((_line("a", "您好") + "\r\n" + _line("b", "hello") + "\r\n").encode()
+                    + (_line("c", "中文") + "\n").encode("gbk"))
+    items = list(read_file(str(src)))
+    assert [c.call_id for c in items[:2]] == ["a", "b"]
+    assert items[0].turns[0].text == "您好" and items[0].lang == "zh"
+    err = items[2]
+    assert err.code is E.E002 and err.line == 3 and "--encoding gbk" in err.message
+    assert len(items) == 3
+
+
+def test_jsonl_with_bom_and_blank_lines_reads_every_call(tmp_path) -> None:
+    src = tmp_path / "bom.jsonl"
+    src.write_bytes(("\ufeff" + _line("a", "hi") + "\n\n" + _line("b", "there") + "\n").encode())
+    assert [c.call_id for c in read_file(str(src))] == ["a", "b"]
+    (tmp_path / "blank.jsonl").write_text("\n  \n", encoding="utf-8")
+    assert _one(tmp_path / "blank.jsonl").code is E.E001

@@ -23,7 +23,9 @@ def test_english_uses_spacy_rules(tokenizer) -> None:
 def test_code_switched_turn_keeps_both_scripts(tokenizer) -> None:
     tokens = tokenizer.tokenize("我的VPN连不上了，can't log in", "zh")
     assert "vpn" in tokens and "连不上" in tokens and "ca" in tokens and "n't" in tokens
-    assert "张三" in tokenizer.tokenize("Please call 张三 back.", "en")
+    assert tokenizer.tokenize("Please call 张三 back.", "en") == ["please", "call", "张", "三", "back", "."]
+    # jieba's HMM (off by default, see Tokenizer) guesses the unknown name as one word
+    assert "张三" in Tokenizer(hmm=True).tokenize("Please call 张三 back.", "en")
 
 
 def test_full_width_is_folded(tokenizer) -> None:

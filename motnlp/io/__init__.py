@@ -20,9 +20,9 @@ from ..calls import Call
 from ..errors import E, MotnlpError
 from ..normalize import detect_lang
 from .asr import read_json
-from .jsonl import read_jsonl
+from .jsonl import read_jsonl, stream_jsonl
 from .plain import read_csv, read_txt
-from .source import read_text
+from .source import read_text, streamable
 from .speakers import SpeakerMap
 from .subtitles import read_srt, read_vtt
 
@@ -93,13 +93,17 @@ def read_file(path: str, *, fmt: str | None = None, speakers: SpeakerMap | None 
     if fmt is not None and fmt not in FORMATS:
         yield MotnlpError(E.E009, fmt=fmt, choices=", ".join(FORMATS))
         return
-    try:
-        text = read_text(path, encoding)
-        fmt = fmt or _guess_format(path, text)
-    except MotnlpError as exc:
-        yield exc
-        return
-    for item in FORMATS[fmt](text, path, speakers=speakers or SpeakerMap()):
+    if (fmt or _BY_SUFFIX.get(Path(path).suffix.lower())) == "jsonl" and streamable(encoding):
+        items: Iterable[Call | MotnlpError] = stream_jsonl(path, encoding)
+    else:
+        try:
+            text = read_text(path, encoding)
+            fmt = fmt or _guess_format(path, text)
+        except MotnlpError as exc:
+            yield exc
+            return
+        items = FORMATS[fmt](text, path, speakers=speakers or SpeakerMap())
+    for item in items:
         if isinstance(item, Call) and item.lang is None:
             item.lang = detect_lang(t.text for t in item.turns)
         yield item

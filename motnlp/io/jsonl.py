@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from ..calls import Call
 from ..errors import E, MotnlpError
-from .source import check_turn_sizes
+from .source import check_turn_sizes, iter_lines
 
-__all__ = ["parse_call_line", "read_jsonl"]
+__all__ = ["parse_call_line", "read_jsonl", "stream_jsonl"]
 
 
 def parse_call_line(line: str, path: str, lineno: int) -> Call:
@@ -32,6 +32,25 @@ def parse_call_line(line: str, path: str, lineno: int) -> Call:
 def read_jsonl(text: str, path: str, **_: object) -> Iterator[Call | MotnlpError]:
     """Yield each line's call, or the error that line has (the others still read)."""
     for lineno, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            yield parse_call_line(line, path, lineno)
+        except MotnlpError as exc:
+            yield exc
+
+
+def stream_jsonl(path: str, encoding: str | None = None) -> Iterator[Call | MotnlpError]:
+    """Like :func:`read_jsonl`, reading the file line by line (memory does not grow with it)."""
+    lines = iter_lines(path, encoding)
+    while True:
+        try:
+            lineno, line = next(lines)
+        except StopIteration:
+            return
+        except MotnlpError as exc:
+            yield exc
+            return
         if not line.strip():
             continue
         try:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
-from pathlib import Path
+from collections.abc import Iterator
 
 from ..errors import E, MotnlpError
 
-__all__ = ["MAX_TURN_BYTES", "check_turn_sizes", "decode", "read_text"]
+__all__ = ["MAX_TURN_BYTES", "check_turn_sizes", "decode", "iter_lines", "read_text"]
 
 #: A single turn longer than this is refused (a transcript turn is never this long;
 #: a file that has one is almost always a concatenation or binary garbage).
@@ -53,18 +54,68 @@ def _guess(data: bytes) -> str:
     return "latin-1"
 
 
+def _open_bytes(path: str):
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")  # closed by the caller
+    except FileNotFoundError:
+        raise MotnlpError(E.E011, path=path) from None
+    except IsADirectoryError:
+        raise MotnlpError(E.E013, path=path, field=path, kind="a file") from None
+
+
 def read_text(path: str, encoding: str | None = None) -> str:
     """Read and decode a file, ``-`` meaning standard input."""
-    if path == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise MotnlpError(E.E011, path=path) from None
-        except IsADirectoryError:
-            raise MotnlpError(E.E013, path=path, field=path, kind="a file") from None
+    handle = _open_bytes(path)
+    try:
+        data = handle.read()
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
     return decode(data, path, encoding)
+
+
+def streamable(encoding: str | None) -> bool:
+    """Whether a file in ``encoding`` can be split into lines on its ``\\n`` bytes."""
+    if encoding is None:
+        return True
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return not name.startswith(("utf-16", "utf-32"))
+
+
+def iter_lines(path: str, encoding: str | None = None) -> Iterator[tuple[int, str]]:
+    """Yield ``(line number, text)`` of a file one line at a time (constant memory).
+
+    Same rules as :func:`decode` (BOM stripped, CR/CRLF are line ends, E001 for an
+    empty file, E002 naming the line and the likely encoding); the lines before an
+    undecodable one are still yielded.
+    """
+    codec = encoding or "utf-8"
+    handle = _open_bytes(path)
+    lineno, seen = 0, False
+    try:
+        for raw in handle:
+            try:
+                text = raw.decode(codec)
+            except (UnicodeDecodeError, LookupError) as exc:
+                guess = _guess(raw) if encoding is None else "utf-8"
+                raise MotnlpError(E.E002, path=path, line=lineno + 1, detail=str(getattr(exc, "reason", exc)),
+                                  guess=guess) from None
+            if lineno == 0:
+                text = text.lstrip("\ufeff")
+            for part in text.removesuffix("\n").removesuffix("\r").split("\r"):
+                lineno += 1
+                seen = seen or bool(part.strip())
+                yield lineno, part
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+    if not seen:
+        raise MotnlpError(E.E001, path=path)
 
 
 def check_turn_sizes(texts: list[str], path: str, line: int | None) -> None:
