@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None)
     parser.add_argument("--mb", type=float, default=1.0, help="MB of Chinese text for tokenization")
     parser.add_argument("--scale", type=int, default=50000, help="calls for the large memory run")
-    parser.add_argument("--jobs-calls", type=int, default=2000, help="calls for the --jobs/Dask comparison")
+    parser.add_argument("--jobs-calls", type=int, default=6000, help="calls for the --jobs/Dask comparison")
     parser.add_argument("--torch-python", default=".venv-bench/bin/python",
                         help="interpreter with torch for the transformer comparison")
     parser.add_argument("--no-batch", action="store_true", help="skip the batch/scale benchmarks")

@@ -30,7 +30,7 @@ from .labels import AGENT, AGENT_LABELS, CUSTOMER_LABELS
 from .normalize import Normalizer
 from .tokenize import Tokenizer
 
-__all__ = ["CONTEXT_LABELS", "TextVocabulary", "TurnFeaturizer", "turn_terms"]
+__all__ = ["CONTEXT_COLUMNS", "CONTEXT_LABELS", "TextVocabulary", "TurnFeaturizer", "turn_terms"]
 
 #: The columns of a turn's label distribution in the ``context`` block.
 CONTEXT_LABELS = tuple(f"a:{x}" for x in AGENT_LABELS) + tuple(f"c:{x}" for x in CUSTOMER_LABELS)
@@ -147,11 +147,23 @@ def _call_bounds(calls: Sequence[Call]) -> np.ndarray:
     return np.asarray(out, dtype=np.int64).reshape(-1, 2)
 
 
+_COL = {label: k for k, label in enumerate(CONTEXT_LABELS)}
+#: Width of the ``context`` block: four label distributions and two window-state columns.
+CONTEXT_COLUMNS = 4 * len(CONTEXT_LABELS) + 2
+
+
 def context_block(call: Call, probs: np.ndarray) -> np.ndarray:
-    """Neighbour label distributions: previous, next, last customer, last agent turn."""
+    """Neighbour label distributions and the state of the current requirement's window.
+
+    Columns: the previous, next, latest customer and latest agent turns' label
+    distributions; then, since the latest likely customer requirement, the strongest
+    sign of exploration (an agent probe or a customer need) and of action (an agent
+    offer or do) — the state the missed_probe rule reads.
+    """
     n, width = len(call.turns), len(CONTEXT_LABELS)
-    out = np.zeros((n, 4 * width))
+    out = np.zeros((n, CONTEXT_COLUMNS))
     last = {AGENT: None, "customer": None}
+    explored = acted = 0.0
     for i, turn in enumerate(call.turns):
         if i > 0:
             out[i, :width] = probs[i - 1]
@@ -160,8 +172,17 @@ def context_block(call: Call, probs: np.ndarray) -> np.ndarray:
         if last["customer"] is not None:
             out[i, 2 * width : 3 * width] = probs[last["customer"]]
         if last[AGENT] is not None:
-            out[i, 3 * width :] = probs[last[AGENT]]
+            out[i, 3 * width : 4 * width] = probs[last[AGENT]]
+        out[i, 4 * width :] = (explored, acted)
         last[turn.speaker] = i
+        p = probs[i]
+        if turn.speaker == AGENT:
+            explored = max(explored, p[_COL["a:explore.probe"]])
+            acted = max(acted, p[_COL["a:offer"]] + p[_COL["a:do"]])
+        elif p[_COL["c:requirement"]] > 0.5:
+            explored, acted = 0.0, 0.0
+        else:
+            explored = max(explored, p[_COL["c:need"]])
     return out
 
 
@@ -229,5 +250,5 @@ class TurnFeaturizer:
             end = start + len(call.turns)
             blocks.append(context_block(call, probs[start:end]))
             start = end
-        dense = np.vstack(blocks) if blocks else np.zeros((0, 4 * len(CONTEXT_LABELS)))
+        dense = np.vstack(blocks) if blocks else np.zeros((0, CONTEXT_COLUMNS))
         return sp.hstack([base, sp.csr_matrix(dense)], format="csr")

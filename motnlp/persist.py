@@ -22,13 +22,13 @@ import numpy as np
 
 from .classify import LinearLayer, MotClassifier
 from .errors import E, MotnlpError
-from .featurize import CONTEXT_LABELS, SHAPE_COLUMNS, TextVocabulary, TurnFeaturizer
+from .featurize import CONTEXT_COLUMNS, SHAPE_COLUMNS, TextVocabulary, TurnFeaturizer
 from .labels import AGENT, CUSTOMER, labels_for
 from .tokenize import Tokenizer
 
 __all__ = ["FORMAT", "load_model", "read_meta", "save_model"]
 
-FORMAT, FORMAT_VERSION = "motnlp-model", 2  # 2: bare char n-gram terms, 14 shape columns
+FORMAT, FORMAT_VERSION = "motnlp-model", 3  # 3: window-state context columns
 _PARAMS = ("C", "two_pass", "cv", "min_df", "max_features", "class_weight", "random_state")
 
 
@@ -153,7 +153,7 @@ def load_model(path: str | Path) -> MotClassifier:
         model.pass1_ = {s: _layer(arrays, spec, "pass1", s, width, directory) for s in (AGENT, CUSTOMER)}
         model.pass2_ = None
         if params["two_pass"]:
-            width2 = width + 4 * len(CONTEXT_LABELS)
+            width2 = width + CONTEXT_COLUMNS
             model.pass2_ = {s: _layer(arrays, spec, "pass2", s, width2, directory) for s in (AGENT, CUSTOMER)}
     except MotnlpError:
         raise
