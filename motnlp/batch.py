@@ -24,7 +24,10 @@ from pathlib import Path
 
 from .calls import Call
 from .errors import MotnlpError
-from .io import SpeakerMap, expand_inputs, read_file
+from .io import SpeakerMap, expand_inputs, read_file, streams_jsonl
+from .io.jsonl import parse_call_line
+from .io.source import iter_lines
+from .normalize import detect_lang
 from .pipeline import Annotator, resolve_model
 from .redact import redact_call
 
@@ -33,6 +36,24 @@ __all__ = ["BatchResult", "annotate_batch"]
 log = logging.getLogger(__name__)
 CHECKPOINT_VERSION = 1
 _WORKER_ANNOTATORS: dict[str, Annotator] = {}  # one loaded model per worker process
+
+
+@dataclass(frozen=True)
+class _RawLine:
+    """A JSONL line read but not parsed: workers parse it, so the reader stays cheap."""
+
+    path: str
+    line: int
+    text: str
+
+
+def _raw_lines(path: str, encoding: str | None) -> Iterator[_RawLine | MotnlpError]:
+    try:
+        for lineno, text in iter_lines(path, encoding):
+            if text.strip():
+                yield _RawLine(path, lineno, text)
+    except MotnlpError as exc:
+        yield exc
 
 
 @dataclass
@@ -56,25 +77,38 @@ def _reject_line(source: str | None, line: int | None, code: str, reason: str, c
     return json.dumps(record, ensure_ascii=False)
 
 
-def _payload(items: list[Call | MotnlpError]) -> list[dict]:
-    """A chunk as plain data for a worker: calls as dicts, read errors as rejects."""
+def _payload(items: list[Call | _RawLine | MotnlpError]) -> list[dict]:
+    """A chunk as plain data for a worker: raw lines, calls as dicts, read errors as rejects."""
     out = []
     for item in items:
         if isinstance(item, MotnlpError):
             out.append({"reject": _reject_line(item.path, item.line, item.code.name, item.message)})
+        elif isinstance(item, _RawLine):
+            out.append({"line": item.text, "source": [item.path, item.line]})
         else:
             out.append({"call": item.to_dict(), "source": list(item.source or ("", 0))})
     return out
 
 
+def _parse_item(item: dict, redact: bool) -> Call:
+    if "line" in item:
+        call = parse_call_line(item["line"], *item["source"])
+        if call.lang is None:
+            call.lang = detect_lang(t.text for t in call.turns)
+    else:
+        call = Call.from_dict(item["call"], source=tuple(item["source"]))
+    return redact_call(call) if redact else call
+
+
 _ANNOTATE_ERRORS = (MotnlpError, ValueError, IndexError, KeyError, TypeError, MemoryError, RecursionError)
 
 
-def annotate_payload(annotator: Annotator, payload: list[dict]) -> list[tuple[str, str]]:
+def annotate_payload(annotator: Annotator, payload: list[dict], redact: bool = False) -> list[tuple[str, str]]:
     """Annotate one chunk; return ``("ok"|"reject", json line)`` per item, in order.
 
     The chunk's calls go through the model together; if that fails, they are retried
     one by one so that one bad call is rejected and the others are still written.
+    ``redact`` masks PII in the calls before annotation (see :mod:`motnlp.redact`).
     """
     results: list[tuple[str, str] | None] = [None] * len(payload)
     calls: dict[int, Call] = {}
@@ -83,7 +117,9 @@ def annotate_payload(annotator: Annotator, payload: list[dict]) -> list[tuple[st
             results[k] = ("reject", item["reject"])
             continue
         try:
-            calls[k] = Call.from_dict(item["call"], source=tuple(item["source"]))
+            calls[k] = _parse_item(item, redact)
+        except MotnlpError as exc:
+            results[k] = ("reject", _reject_line(exc.path, exc.line, exc.code.name, exc.message))
         except _ANNOTATE_ERRORS as exc:
             results[k] = _annotate_reject(item, exc)
     try:
@@ -108,10 +144,10 @@ def _annotate_reject(item: dict, exc: BaseException) -> tuple[str, str]:
     return "reject", _reject_line(source[0], source[1], "annotate", f"annotation failed: {exc}", call_id)
 
 
-def _worker_annotate(model: str, payload: list[dict]) -> list[tuple[str, str]]:
+def _worker_annotate(model: str, payload: list[dict], redact: bool) -> list[tuple[str, str]]:
     if model not in _WORKER_ANNOTATORS:
         _WORKER_ANNOTATORS[model] = Annotator.load(model)
-    return annotate_payload(_WORKER_ANNOTATORS[model], payload)
+    return annotate_payload(_WORKER_ANNOTATORS[model], payload, redact)
 
 
 def _chunked(items: Iterator, size: int) -> Iterator[list]:
@@ -145,19 +181,19 @@ class _Checkpoint:
         os.replace(tmp, self.path)
 
 
-def _run_local(chunks: Iterable[list[dict]], model: str, jobs: int, annotator: Annotator | None):
+def _run_local(chunks: Iterable[list[dict]], model: str, jobs: int, redact: bool):
     if jobs <= 1:
-        local = annotator or Annotator.load(model)
+        local = Annotator.load(model)
         for payload in chunks:
-            yield annotate_payload(local, payload)
+            yield annotate_payload(local, payload, redact)
         return
     from joblib import Parallel, delayed
 
     parallel = Parallel(n_jobs=jobs, backend="loky", return_as="generator", pre_dispatch="2*n_jobs")
-    yield from parallel(delayed(_worker_annotate)(model, payload) for payload in chunks)
+    yield from parallel(delayed(_worker_annotate)(model, payload, redact) for payload in chunks)
 
 
-def _run_dask(chunks: Iterable[list[dict]], model: str, scheduler: str | None, window: int = 8):
+def _run_dask(chunks: Iterable[list[dict]], model: str, scheduler: str | None, redact: bool, window: int = 8):
     from distributed import Client
 
     client = Client(scheduler) if isinstance(scheduler, str) else scheduler
@@ -165,7 +201,7 @@ def _run_dask(chunks: Iterable[list[dict]], model: str, scheduler: str | None, w
         annotator = client.scatter(Annotator.load(model), broadcast=True)
         pending: deque = deque()
         for payload in chunks:
-            pending.append(client.submit(annotate_payload, annotator, payload, pure=False))
+            pending.append(client.submit(annotate_payload, annotator, payload, redact, pure=False))
             if len(pending) >= window:
                 yield pending.popleft().result()
         while pending:
@@ -204,17 +240,19 @@ def annotate_batch(inputs: list[str], output: str, *, model: str | None = None, 
         checkpoint.state = {k: 0 for k in checkpoint.state}
     done = checkpoint.state["chunks"]
 
-    def items() -> Iterator[Call | MotnlpError]:
+    def items() -> Iterator[Call | _RawLine | MotnlpError]:
         for path in paths:
-            for item in read_file(path, fmt=fmt, speakers=speakers, encoding=encoding):
-                yield redact_call(item) if redact and isinstance(item, Call) else item
+            if streams_jsonl(path, fmt, encoding):
+                yield from _raw_lines(path, encoding)
+            else:
+                yield from read_file(path, fmt=fmt, speakers=speakers, encoding=encoding)
 
     chunks = _chunked(items(), chunk_size)
     for _ in islice(chunks, done):  # already written before the crash
         pass
     payloads = (_payload(chunk) for chunk in chunks)
-    runner = (_run_dask(payloads, model_dir, scheduler) if scheduler is not None
-              else _run_local(payloads, model_dir, jobs, None))
+    runner = (_run_dask(payloads, model_dir, scheduler, redact) if scheduler is not None
+              else _run_local(payloads, model_dir, jobs, redact))
     state = checkpoint.state
     with open(partial, "ab") as out_f, open(rejects_partial, "ab") as rej_f:
         for results in runner:

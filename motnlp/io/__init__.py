@@ -84,6 +84,11 @@ def _guess_format(path: str, text: str) -> str:
     raise MotnlpError(E.E010, path=path, choices=", ".join(FORMATS))
 
 
+def streams_jsonl(path: str, fmt: str | None = None, encoding: str | None = None) -> bool:
+    """Whether ``path`` is read as contract JSONL one line at a time."""
+    return (fmt or _BY_SUFFIX.get(Path(path).suffix.lower())) == "jsonl" and streamable(encoding)
+
+
 def read_file(path: str, *, fmt: str | None = None, speakers: SpeakerMap | None = None,
               encoding: str | None = None) -> Iterator[Call | MotnlpError]:
     """Yield the calls in one file, or an error for each call (or the file) not read.
@@ -93,7 +98,7 @@ def read_file(path: str, *, fmt: str | None = None, speakers: SpeakerMap | None 
     if fmt is not None and fmt not in FORMATS:
         yield MotnlpError(E.E009, fmt=fmt, choices=", ".join(FORMATS))
         return
-    if (fmt or _BY_SUFFIX.get(Path(path).suffix.lower())) == "jsonl" and streamable(encoding):
+    if streams_jsonl(path, fmt, encoding):
         items: Iterable[Call | MotnlpError] = stream_jsonl(path, encoding)
     else:
         try:
