@@ -131,16 +131,17 @@ def annotate_payload(annotator: Annotator, payload: list[dict], redact: bool = F
             try:
                 done[k] = annotator.annotate(call)
             except _ANNOTATE_ERRORS as exc:
-                results[k] = _annotate_reject(payload[k], exc)
+                results[k] = _annotate_reject(payload[k], exc, call.call_id)
     for k, call in done.items():
         results[k] = ("ok", json.dumps(call.to_dict(), ensure_ascii=False))
     return [r for r in results if r is not None]
 
 
-def _annotate_reject(item: dict, exc: BaseException) -> tuple[str, str]:
+def _annotate_reject(item: dict, exc: BaseException, call_id: str | None = None) -> tuple[str, str]:
     source = tuple(item.get("source") or ("", 0))
     log.warning("could not annotate %s:%s: %s", source[0], source[1], exc)
-    call_id = item["call"].get("call_id") if isinstance(item.get("call"), dict) else None
+    if call_id is None and isinstance(item.get("call"), dict):
+        call_id = item["call"].get("call_id")
     return "reject", _reject_line(source[0], source[1], "annotate", f"annotation failed: {exc}", call_id)
 
 

@@ -91,3 +91,24 @@ def test_kill_minus_nine_then_resume(tmp_path, model, many) -> None:
     assert out.read_bytes() == clean.read_bytes()
     ids = _ids(out)
     assert len(ids) == len(set(ids)) == 300
+
+
+def test_a_call_that_fails_annotation_is_rejected_alone(tmp_path, model, many, monkeypatch) -> None:
+    """The chunk is annotated together; when that fails, the calls are retried one by one."""
+    from motnlp.pipeline import Annotator
+
+    real = Annotator._aggregate
+
+    def failing(self, call):
+        if call.call_id == "call-0005":
+            raise ValueError("boom")
+        return real(self, call)
+
+    monkeypatch.setattr(Annotator, "_aggregate", failing)
+    out = tmp_path / "out.jsonl"
+    result = annotate_batch([many], str(out), model=model, jobs=1, chunk_size=16)
+    ids = _ids(out)
+    assert "call-0005" not in ids and len(ids) == 299 and result.rejected == 3
+    rejects = [json.loads(x) for x in open(tmp_path / "out.jsonl.rejects.jsonl")]
+    failed = [r for r in rejects if r["code"] == "annotate"]
+    assert [(r["call_id"], r["line"]) for r in failed] == [("call-0005", 6)] and "boom" in failed[0]["reason"]
