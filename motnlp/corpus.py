@@ -224,19 +224,31 @@ def check_minimums(result: dict) -> dict:
     return {"met": all(checks.values()), "checks": checks}
 
 
-def make_split(inputs: Iterable[str], *, dev_share: float = 0.2, seed: int = 13) -> dict[str, list[str]]:
-    """A train/dev split by call, stratified by language and style, reproducible."""
+def make_split(inputs: Iterable[str], *, dev_share: float = 0.2, seed: int = 13,
+               keep: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """A train/dev split by call, stratified by language and style, reproducible.
+
+    With ``keep`` (an earlier split), calls it names stay where they were and only the
+    new calls are split, each stratum topped up towards ``dev_share`` — so adding calls
+    to the corpus never moves a dev call into training. Ids no longer in the corpus
+    are dropped.
+    """
+    kept = {cid: name for name, ids in (keep or {}).items() for cid in ids}
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for call in read_calls(inputs, fmt="jsonl"):
         groups[(call.lang or "?", call.style)].append(call.call_id)
     rng = random.Random(seed)
     split: dict[str, list[str]] = {"train": [], "dev": []}
     for key in sorted(groups):
-        ids = sorted(groups[key])
-        rng.shuffle(ids)
-        n_dev = round(len(ids) * dev_share)
-        split["dev"] += ids[:n_dev]
-        split["train"] += ids[n_dev:]
+        old = [cid for cid in groups[key] if cid in kept]
+        new = sorted(cid for cid in groups[key] if cid not in kept)
+        rng.shuffle(new)
+        old_dev = sum(kept[cid] == "dev" for cid in old)
+        n_dev = min(len(new), max(0, round(len(groups[key]) * dev_share) - old_dev))
+        for cid in old:
+            split[kept[cid]].append(cid)
+        split["dev"] += new[:n_dev]
+        split["train"] += new[n_dev:]
     return {name: sorted(ids) for name, ids in split.items()}
 
 

@@ -100,6 +100,18 @@ def test_stats_counts_and_split_is_stratified(tmp_path) -> None:
     assert make_split([str(path)]) == split
 
 
+def test_split_keep_never_moves_a_call_and_tops_up_dev(tmp_path) -> None:
+    first = _write(tmp_path, *[_call(f"e{i}") for i in range(10)])
+    old = make_split([str(first)])
+    more = tmp_path / "more.jsonl"
+    more.write_text("".join(json.dumps(_call(f"n{i}")) + "\n" for i in range(10)), encoding="utf-8")
+    new = make_split([str(first), str(more)], keep=old)
+    assert set(old["dev"]) <= set(new["dev"]) and set(old["train"]) <= set(new["train"])
+    assert len(new["dev"]) == 4 and sorted(new["dev"] + new["train"]) == sorted(f"{p}{i}" for p in "en" for i in range(10))
+    gone = make_split([str(more)], keep=old)  # calls no longer in the corpus are dropped
+    assert not any(x.startswith("e") for x in gone["dev"] + gone["train"]) and len(gone["dev"]) == 2
+
+
 def test_cli_validate_exit_codes(cli, tmp_path) -> None:
     good = _write(tmp_path, _call("a"))
     assert cli("corpus", "validate", good).code == 0

@@ -70,9 +70,11 @@ def split(
     output: str = typer.Option(..., "-o", "--output", help="Where to write splits.json."),
     dev_share: float = typer.Option(0.2, "--dev-share"),
     seed: int = typer.Option(13, "--seed"),
+    keep: str | None = typer.Option(None, "--keep", help="An earlier splits.json: its calls stay where they "
+                                    "are; only new calls are split."),
 ) -> int:
     """Write a train/dev split by call, stratified by language and style."""
-    result = lib.make_split(paths, dev_share=dev_share, seed=seed)
+    result = lib.make_split(paths, dev_share=dev_share, seed=seed, keep=lib.load_split(keep) if keep else None)
     with atomic_writer(output) as handle:
         json.dump(result, handle, indent=1)
         handle.write("\n")
