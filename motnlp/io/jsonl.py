@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..calls import Call
 from ..errors import E, MotnlpError
@@ -29,31 +29,24 @@ def parse_call_line(line: str, path: str, lineno: int) -> Call:
     return call
 
 
-def read_jsonl(text: str, path: str, **_: object) -> Iterator[Call | MotnlpError]:
-    """Yield each line's call, or the error that line has (the others still read)."""
-    for lineno, line in enumerate(text.split("\n"), 1):
+def _calls_from_lines(lines: Iterable[tuple[int, str]], path: str) -> Iterator[Call | MotnlpError]:
+    for lineno, line in lines:
         if not line.strip():
             continue
         try:
             yield parse_call_line(line, path, lineno)
         except MotnlpError as exc:
             yield exc
+
+
+def read_jsonl(text: str, path: str, **_: object) -> Iterator[Call | MotnlpError]:
+    """Yield each line's call, or the error that line has (the others still read)."""
+    yield from _calls_from_lines(enumerate(text.split("\n"), 1), path)
 
 
 def stream_jsonl(path: str, encoding: str | None = None) -> Iterator[Call | MotnlpError]:
     """Like :func:`read_jsonl`, reading the file line by line (memory does not grow with it)."""
-    lines = iter_lines(path, encoding)
-    while True:
-        try:
-            lineno, line = next(lines)
-        except StopIteration:
-            return
-        except MotnlpError as exc:
-            yield exc
-            return
-        if not line.strip():
-            continue
-        try:
-            yield parse_call_line(line, path, lineno)
-        except MotnlpError as exc:
-            yield exc
+    try:
+        yield from _calls_from_lines(iter_lines(path, encoding), path)
+    except MotnlpError as exc:  # the file itself: missing, empty or undecodable from some line on
+        yield exc
