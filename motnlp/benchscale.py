@@ -68,11 +68,17 @@ def bench_jobs(calls: Sequence[Call], model: str | None, n: int = 2000) -> dict:
             "jobs2_ratio": seconds["jobs1"] / seconds["jobs2"], "dask_ratio": seconds["jobs1"] / seconds["dask"]}
 
 
+# The child reports its own high-water mark from /proc (VmHWM), not getrusage: on Linux
+# ru_maxrss survives exec, so a child started from a big parent would report the parent's size.
 _RSS_CHILD = """
 import resource, sys
 from motnlp.batch import annotate_batch
 annotate_batch([sys.argv[1]], sys.argv[2], model=sys.argv[3] or None, jobs=1)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+try:
+    with open("/proc/self/status") as status:
+        print(next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024)
+except (OSError, StopIteration):
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
