@@ -79,8 +79,8 @@ class ProbeBank:
             return None
         if not hasattr(self, "matrix_"):
             self._index()
-        query = self.vocabulary_.transform([self._terms(requirement, lang)])
-        sims = np.asarray((self.matrix_ @ query.T).todense()).ravel()
+        query = self.vocabulary_.transform([self._terms(requirement, lang)]).toarray().ravel()
+        sims = np.asarray(self.matrix_ @ query, dtype=np.float64).ravel()
         sims[self.langs_ != lang] = -1.0
         best = int(np.argmax(sims))
         if sims[best] <= 0.0:
