@@ -94,15 +94,17 @@ def _batch_benches(args: argparse.Namespace, sources: list[str], turns_per_s: fl
     out.write(f"batch {jobs['calls']} calls: --jobs 1 {sec['jobs1']:.1f}s, --jobs 2 {sec['jobs2']:.1f}s "
               f"(ratio {jobs['jobs2_ratio']:.2f}x, goal >= 1.7x), Dask LocalCluster(2) {sec['dask']:.1f}s "
               f"(ratio {jobs['dask_ratio']:.2f}x); outputs identical: {jobs['identical']}\n")
-    rss = bench_rss(calls, args.model, sizes=(1000, args.scale))
-    small, large = rss[1000], rss[args.scale]
-    out.write(f"peak RSS: 1000 calls {small['peak_rss_mb']:.0f} MB ({small['seconds']:.0f}s), {args.scale} calls "
-              f"{large['peak_rss_mb']:.0f} MB ({large['seconds']:.0f}s); ratio "
-              f"{large['peak_rss_mb'] / small['peak_rss_mb']:.2f}x (goal: flat, < 400 MB)\n")
-    torch = bench_torch([c for c in calls if c.lang == "zh"], args.torch_python)
+    out.flush()
+    if args.scale:
+        rss = bench_rss(calls, args.model, sizes=(1000, args.scale))
+        small, large = rss[1000], rss[args.scale]
+        out.write(f"peak RSS: 1000 calls {small['peak_rss_mb']:.0f} MB ({small['seconds']:.0f}s), {args.scale} calls "
+                  f"{large['peak_rss_mb']:.0f} MB ({large['seconds']:.0f}s); ratio "
+                  f"{large['peak_rss_mb'] / small['peak_rss_mb']:.2f}x (goal: flat, < 400 MB)\n")
+    torch = bench_torch([c for c in calls if c.lang == "zh"], args.torch_python) if args.torch_python else None
     if torch is None or "error" in torch:
         out.write(f"transformer comparison skipped: {torch['error'] if torch else 'no torch interpreter'} "
-                  "(make bench-torch sets up .venv-bench)\n")
+                  "(make bench sets up .venv-bench)\n")
     else:
         out.write(f"BERT-base-size forward pass (torch {torch['torch']}, {torch['threads']} threads, "
                   f"{torch['parameters'] / 1e6:.0f}M parameters): {torch['turns_per_s']:.1f} turns/s; motnlp annotate "
@@ -115,8 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sources", nargs="*", default=["corpus", "samples"])
     parser.add_argument("--model", default=None)
     parser.add_argument("--mb", type=float, default=1.0, help="MB of Chinese text for tokenization")
-    parser.add_argument("--scale", type=int, default=50000, help="calls for the large memory run")
-    parser.add_argument("--jobs-calls", type=int, default=6000, help="calls for the --jobs/Dask comparison")
+    parser.add_argument("--scale", type=int, default=50000, help="calls for the large memory run (0: skip it)")
+    parser.add_argument("--jobs-calls", type=int, default=12000, help="calls for the --jobs/Dask comparison")
     parser.add_argument("--torch-python", default=".venv-bench/bin/python",
                         help="interpreter with torch for the transformer comparison")
     parser.add_argument("--no-batch", action="store_true", help="skip the batch/scale benchmarks")
