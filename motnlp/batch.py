@@ -128,8 +128,8 @@ def annotate_payload(annotator: Annotator, payload: list[dict], redact: bool = F
     except _ANNOTATE_ERRORS:
         done = {}
         for k, call in calls.items():
-            try:
-                done[k] = annotator.annotate(call)
+            try:  # from a fresh copy: the failed pass may have annotated this call halfway
+                done[k] = annotator.annotate(_parse_item(payload[k], redact))
             except _ANNOTATE_ERRORS as exc:
                 results[k] = _annotate_reject(payload[k], exc, call.call_id)
     for k, call in done.items():

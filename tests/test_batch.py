@@ -95,8 +95,20 @@ def test_kill_minus_nine_then_resume(tmp_path, model, many) -> None:
 
 def test_a_call_that_fails_annotation_is_rejected_alone(tmp_path, model, many, monkeypatch) -> None:
     """The chunk is annotated together; when that fails, the calls are retried one by one."""
+    from motnlp.calls import Call
+    from motnlp.flags import call_flags
     from motnlp.pipeline import Annotator
 
+    src = tmp_path / "flagged.jsonl"  # the calls with stored flags unlike any prediction: kept as gold_flags
+    gold = {}
+    with open(src, "w") as handle:
+        for line in open(many):
+            if line.startswith('{"'):  # not one of the two unreadable lines
+                data = json.loads(line)
+                flags = call_flags(Call.from_dict(data))
+                data["flags"] = gold[data["call_id"]] = {**flags, "missed_probe": [*flags["missed_probe"], 999]}
+                line = json.dumps(data, ensure_ascii=False) + "\n"
+            handle.write(line)
     real = Annotator._aggregate
 
     def failing(self, call):
@@ -106,9 +118,14 @@ def test_a_call_that_fails_annotation_is_rejected_alone(tmp_path, model, many, m
 
     monkeypatch.setattr(Annotator, "_aggregate", failing)
     out = tmp_path / "out.jsonl"
-    result = annotate_batch([many], str(out), model=model, jobs=1, chunk_size=16)
+    result = annotate_batch([str(src)], str(out), model=model, jobs=1, chunk_size=16)
     ids = _ids(out)
     assert "call-0005" not in ids and len(ids) == 299 and result.rejected == 3
     rejects = [json.loads(x) for x in open(tmp_path / "out.jsonl.rejects.jsonl")]
     failed = [r for r in rejects if r["code"] == "annotate"]
     assert [(r["call_id"], r["line"]) for r in failed] == [("call-0005", 6)] and "boom" in failed[0]["reason"]
+    # the chunk's other calls were annotated again from fresh copies: their gold flags are intact
+    for line in open(out):
+        call = json.loads(line)
+        assert call["gold_flags"] == gold[call["call_id"]]
+
