@@ -3,7 +3,11 @@
 Built from labelled calls: every customer ``requirement`` followed (before the agent
 acted on it) by an agent ``explore.probe`` gives a (requirement, probe) pair. A
 missed probe is answered with the pair whose requirement is nearest by TF-IDF cosine
-over the project tokenizer, in the call's language.
+over the words of the project tokenizer, in the call's language. Words found in more
+than :data:`COMMON_SHARE` of the requirements (你好, 我想, "I need", ...) are left out,
+so requirements match on what is asked for, not on how it is asked. Below
+:data:`MIN_SIMILARITY` no corpus question is close enough and a general probe
+(:data:`GENERAL_PROBES`) is suggested instead, marked ``"general": true``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,15 @@ from .labels import AGENT, CUSTOMER
 from .normalize import Normalizer
 from .tokenize import Tokenizer
 
-__all__ = ["ProbeBank"]
+__all__ = ["GENERAL_PROBES", "ProbeBank"]
+
+COMMON_SHARE = 0.05
+MIN_SIMILARITY = 0.15
+#: Open questions about purpose and stakes, for requirements the corpus has nothing close to.
+GENERAL_PROBES = {
+    "zh": "方便问一下，您办这个主要是想解决什么问题？有没有什么时间上的安排？",
+    "en": "Can I ask what you need this for, and whether there's a date it has to be ready by?",
+}
 
 
 def _pairs(call: Call) -> Iterable[dict]:
@@ -51,9 +63,12 @@ class ProbeBank:
         self.tokenizer = tokenizer or Tokenizer()
         self._normalizer = Normalizer()
 
-    def _terms(self, text: str, lang: str) -> list[str]:
+    def _words(self, text: str, lang: str) -> list[str]:
         norm = self._normalizer(text)
-        return turn_terms(self.tokenizer.tokenize(norm, lang, normalized=True), norm)
+        return [t for t in turn_terms(self.tokenizer.tokenize(norm, lang, normalized=True), norm) if t.startswith("w:")]
+
+    def _terms(self, text: str, lang: str) -> list[str]:
+        return [t for t in self._words(text, lang) if t not in self.common_]
 
     def fit(self, calls: Sequence[Call]) -> ProbeBank:
         """Collect (requirement, probe) pairs from gold-labelled calls."""
@@ -68,13 +83,23 @@ class ProbeBank:
     def _index(self) -> None:
         """Build the TF-IDF index over the entries' requirements."""
         entries = self.entries_
-        docs = [self._terms(e["requirement"], e["lang"]) for e in entries]
+        words = [self._words(e["requirement"], e["lang"]) for e in entries]
+        df: dict[str, int] = {}
+        for doc in words:
+            for term in set(doc):
+                df[term] = df.get(term, 0) + 1
+        self.common_ = {t for t, n in df.items() if n > max(2, COMMON_SHARE * len(entries))}
+        docs = [[t for t in doc if t not in self.common_] for doc in words]
         self.vocabulary_ = TextVocabulary(min_df=1, max_features=50000).fit(docs)
         self.matrix_ = self.vocabulary_.transform(docs)
         self.langs_ = np.array([e["lang"] for e in entries])
 
     def suggest(self, requirement: str, lang: str) -> dict | None:
-        """The best probe for ``requirement`` in ``lang`` with its source, or None."""
+        """The probe asked after the nearest requirement in ``lang``, with its source.
+
+        A general probe (``"general": true``) when no requirement is close enough; None
+        when the bank is empty or has no general probe for ``lang``.
+        """
         if not self.entries_:
             return None
         if not hasattr(self, "matrix_"):
@@ -83,8 +108,9 @@ class ProbeBank:
         sims = np.asarray(self.matrix_ @ query, dtype=np.float64).ravel()
         sims[self.langs_ != lang] = -1.0
         best = int(np.argmax(sims))
-        if sims[best] <= 0.0:
-            return None
+        if sims[best] < MIN_SIMILARITY:
+            text = GENERAL_PROBES.get(lang)
+            return {"text": text, "call_id": None, "general": True} if text else None
         entry = self.entries_[best]
         return {"text": entry["probe"], "call_id": entry["call_id"],
                 "similar_requirement": entry["requirement"], "similarity": round(float(sims[best]), 3)}

@@ -19,7 +19,8 @@ def _flag_lines(call) -> list[str]:
                      f"[{a['turn']}] {a['label']} “{a['quote']}” with no probe of the need")
         if item.get("suggested_probe"):
             s = item["suggested_probe"]
-            lines.append(f"      try asking: “{s['text']}” (from call {s['call_id']})")
+            source = f"from call {s['call_id']}" if s.get("call_id") else "a general probe"
+            lines.append(f"      try asking: “{s['text']}” ({source})")
     for item in ev.get("missed_empathy", []):
         f = item["feeling"]
         lines.append(f"  ! missed_empathy: [{f['turn']}] “{f['quote']}” got no empathy in the next replies")
