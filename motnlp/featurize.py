@@ -30,7 +30,7 @@ from .labels import AGENT, AGENT_LABELS, CUSTOMER_LABELS
 from .normalize import Normalizer
 from .tokenize import Tokenizer
 
-__all__ = ["CONTEXT_COLUMNS", "CONTEXT_LABELS", "TextVocabulary", "TurnFeaturizer", "turn_terms"]
+__all__ = ["CONTEXT_COLUMNS", "CONTEXT_LABELS", "TextVocabulary", "TurnFeaturizer", "turn_terms", "word_terms"]
 
 #: The columns of a turn's label distribution in the ``context`` block.
 CONTEXT_LABELS = tuple(f"a:{x}" for x in AGENT_LABELS) + tuple(f"c:{x}" for x in CUSTOMER_LABELS)
@@ -43,15 +43,21 @@ _NEIGHBOUR_WEIGHT = 0.5
 SHAPE_COLUMNS = 14
 
 
+def word_terms(tokens: Sequence[str]) -> list[str]:
+    """The word 1–2-gram terms of one turn (``w:`` prefix; punctuation-only tokens dropped)."""
+    words = [t for t in tokens if t.isalnum() or any(ch.isalnum() for ch in t)]
+    terms = ["w:" + w for w in words]
+    terms += [f"w:{a} {b}" for a, b in itertools.pairwise(words)]
+    return terms
+
+
 def turn_terms(tokens: Sequence[str], norm_text: str) -> list[str]:
     """The n-gram terms of one turn: word 1–2-grams and character 1–3-grams.
 
     Word terms carry a ``w:`` prefix; character n-grams are the bare lower-cased
     substrings (spaces as ``_``), which keeps this hot loop cheap.
     """
-    words = [t for t in tokens if t.isalnum() or any(ch.isalnum() for ch in t)]
-    terms = ["w:" + w for w in words]
-    terms += [f"w:{a} {b}" for a, b in itertools.pairwise(words)]
+    terms = word_terms(tokens)
     chars = norm_text.lower().replace(" ", "_")
     terms += chars
     bigrams = list(map(operator.add, chars, chars[1:]))

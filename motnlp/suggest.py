@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .calls import Call
-from .featurize import TextVocabulary, turn_terms
+from .featurize import TextVocabulary, word_terms
 from .labels import AGENT, CUSTOMER
 from .normalize import Normalizer
 from .tokenize import Tokenizer
@@ -65,7 +65,7 @@ class ProbeBank:
 
     def _words(self, text: str, lang: str) -> list[str]:
         norm = self._normalizer(text)
-        return [t for t in turn_terms(self.tokenizer.tokenize(norm, lang, normalized=True), norm) if t.startswith("w:")]
+        return word_terms(self.tokenizer.tokenize(norm, lang, normalized=True))
 
     def _terms(self, text: str, lang: str) -> list[str]:
         return [t for t in self._words(text, lang) if t not in self.common_]
