@@ -104,6 +104,9 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
         Inverse regularisation of the linear SVMs.
     two_pass : bool, default True
         Add neighbour label distributions in a second pass.
+    context_weight : float, default 0.5
+        Scale of the second pass's context columns. Below 1 the context is regularised
+        harder than the text (chosen by 5-fold cross-validation on the training split).
     cv : int, default 5
         Folds (grouped by call) for the out-of-fold first-pass predictions that train
         the second pass, and for fitting the temperature.
@@ -120,11 +123,13 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
     pass1_, pass2_ : dict of {speaker: LinearLayer}
     """
 
-    def __init__(self, *, C: float = 1.0, two_pass: bool = True, cv: int = 5, min_df: int = 2,
-                 max_features: int = 60000, class_weight: str | None = "balanced", random_state: int = 0) -> None:
+    def __init__(self, *, C: float = 1.0, two_pass: bool = True, context_weight: float = 0.5, cv: int = 5,
+                 min_df: int = 2, max_features: int = 60000, class_weight: str | None = "balanced",
+                 random_state: int = 0) -> None:
         self.C = C
         self.class_weight = class_weight
         self.two_pass = two_pass
+        self.context_weight = context_weight
         self.cv = cv
         self.min_df = min_df
         self.max_features = max_features
@@ -142,7 +147,8 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
         self.pass1_ = self._fit_layers(calls, bases)
         if self.two_pass:
             oof = self._out_of_fold(calls, bases, lambda cs, bs: self._fit_layers(cs, bs), None)
-            ctx = [TurnFeaturizer.with_context(b, c, p) for b, c, p in zip(bases, calls, oof, strict=True)]
+            ctx = [TurnFeaturizer.with_context(b, c, p, self.context_weight)
+                   for b, c, p in zip(bases, calls, oof, strict=True)]
             self.pass2_ = self._fit_layers(calls, ctx)
             self._fit_temperatures(calls, ctx, self.pass2_, oof)
         else:
@@ -222,7 +228,8 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
             base = self.featurizer_.base_many(filled)
             probs = self._distribution(speakers, base, self.pass1_)
             if self.pass2_ is not None:
-                probs = self._distribution(speakers, TurnFeaturizer.with_context_many(base, filled, probs), self.pass2_)
+                context = TurnFeaturizer.with_context_many(base, filled, probs, self.context_weight)
+                probs = self._distribution(speakers, context, self.pass2_)
         out, start = [], 0
         for call in calls:
             out.append(probs[start : start + len(call.turns)])

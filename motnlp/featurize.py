@@ -244,17 +244,22 @@ class TurnFeaturizer:
         ], format="csr")
 
     @staticmethod
-    def with_context(base: sp.csr_matrix, call: Call, probs: np.ndarray) -> sp.csr_matrix:
-        """Append the second-pass ``context`` block (neighbour label distributions)."""
-        return TurnFeaturizer.with_context_many(base, [call], probs)
+    def with_context(base: sp.csr_matrix, call: Call, probs: np.ndarray, weight: float = 1.0) -> sp.csr_matrix:
+        """Append the second-pass ``context`` block (neighbour label distributions).
+
+        ``weight`` scales the block: below 1 the linear models need larger weights to
+        lean on it, so regularisation keeps them closer to the turn's own words.
+        """
+        return TurnFeaturizer.with_context_many(base, [call], probs, weight)
 
     @staticmethod
-    def with_context_many(base: sp.csr_matrix, calls: Sequence[Call], probs: np.ndarray) -> sp.csr_matrix:
+    def with_context_many(base: sp.csr_matrix, calls: Sequence[Call], probs: np.ndarray,
+                          weight: float = 1.0) -> sp.csr_matrix:
         """:meth:`with_context` over stacked calls; ``probs`` stacked the same way."""
         blocks, start = [], 0
         for call in calls:
             end = start + len(call.turns)
             blocks.append(context_block(call, probs[start:end]))
             start = end
-        dense = np.vstack(blocks) if blocks else np.zeros((0, CONTEXT_COLUMNS))
+        dense = np.vstack(blocks) * weight if blocks else np.zeros((0, CONTEXT_COLUMNS))
         return sp.hstack([base, sp.csr_matrix(dense)], format="csr")

@@ -28,8 +28,10 @@ from .tokenize import Tokenizer
 
 __all__ = ["FORMAT", "load_model", "read_meta", "save_model"]
 
-FORMAT, FORMAT_VERSION = "motnlp-model", 3  # 3: window-state context columns
-_PARAMS = ("C", "two_pass", "cv", "min_df", "max_features", "class_weight", "random_state")
+FORMAT, FORMAT_VERSION = "motnlp-model", 4  # 3: window-state context columns; 4: context_weight
+_PARAMS = ("C", "two_pass", "context_weight", "cv", "min_df", "max_features", "class_weight", "random_state")
+#: Older format versions still read, with the values their missing params had then.
+_OLDER_DEFAULTS = {3: {"context_weight": 1.0}}
 
 
 
@@ -114,7 +116,7 @@ def _read_spec(directory: Path) -> tuple[dict, bytes]:
         raise _refuse(directory / "model.json", "not a motnlp model (broken JSON)") from None
     if not isinstance(spec, dict) or spec.get("format") != FORMAT:
         raise _refuse(directory / "model.json", "not a motnlp model (format marker missing)")
-    if spec.get("format_version") != FORMAT_VERSION:
+    if spec.get("format_version") != FORMAT_VERSION and spec.get("format_version") not in _OLDER_DEFAULTS:
         raise _refuse(directory / "model.json", f"unsupported format version {spec.get('format_version')!r}")
     if hashlib.sha256(blob).hexdigest() != spec.get("arrays_sha256"):
         raise _refuse(directory / "model.npz", "checksum mismatch (file changed or truncated)")
@@ -138,7 +140,8 @@ def load_model(path: str | Path) -> MotClassifier:
     try:
         with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
-        params = {k: spec["params"][k] for k in _PARAMS}
+        given = {**_OLDER_DEFAULTS.get(spec["format_version"], {}), **spec["params"]}
+        params = {k: given[k] for k in _PARAMS}
         model = MotClassifier(**params)
         vocab = TextVocabulary(min_df=params["min_df"], max_features=params["max_features"])
         vocab.vocabulary_ = {t: i for i, t in enumerate(spec["vocabulary"])}

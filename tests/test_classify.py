@@ -92,6 +92,36 @@ def test_tampered_model_is_refused(tmp_path, model_dir, damage) -> None:
     assert info.value.code is E.E022
 
 
+def test_unknown_format_version_is_refused(tmp_path, model_dir) -> None:
+    bad = tmp_path / "bad"
+    shutil.copytree(model_dir, bad)
+    spec = json.loads((bad / "model.json").read_text())
+    spec["format_version"] = 2
+    (bad / "model.json").write_text(json.dumps(spec))
+    with pytest.raises(MotnlpError, match="unsupported format version 2"):
+        load_model(bad)
+
+
+def test_format_3_model_reads_with_its_unscaled_context(tmp_path, calls) -> None:
+    """A model saved before context_weight existed used the context columns as they were."""
+    model = MotClassifier(cv=2, min_df=1, context_weight=1.0).fit(calls)
+    save_model(model, tmp_path / "m")
+    spec = json.loads((tmp_path / "m" / "model.json").read_text())
+    spec["format_version"] = 3
+    del spec["params"]["context_weight"]
+    (tmp_path / "m" / "model.json").write_text(json.dumps(spec))
+    old = load_model(tmp_path / "m")
+    assert old.context_weight == 1.0
+    assert old.predict(calls) == model.predict(calls)
+
+
+def test_context_weight_changes_what_the_second_pass_learns(calls) -> None:
+    full = MotClassifier(cv=2, min_df=1, context_weight=1.0).fit(calls)
+    damped = MotClassifier(cv=2, min_df=1, context_weight=0.2).fit(calls)
+    assert np.array_equal(full.pass1_["agent"].coef, damped.pass1_["agent"].coef)
+    assert not np.allclose(full.pass2_["agent"].coef, damped.pass2_["agent"].coef)
+
+
 def test_annotator_keeps_gold_labels_and_adds_outputs(model_dir, calls) -> None:
     annotator = Annotator.load(str(model_dir))
     call = annotator.annotate(read_calls([str(DATA / "roaming.jsonl")]).__next__())
@@ -134,3 +164,16 @@ def test_score_on_fixture_with_known_flag_agreement(calls) -> None:
                                               "gold": 3, "predicted": 4}
     # probe: 1 of 2 gold found, no false positive -> P 1, R .5, F1 .6667
     assert worse["explore_probe_f1"] == 0.6667
+
+
+def test_context_block_is_scaled_by_its_weight(calls) -> None:
+    from motnlp.featurize import CONTEXT_COLUMNS, TurnFeaturizer
+
+    model = MotClassifier(cv=2, min_df=1).fit(calls)
+    base = model.featurizer_.base(calls[0])
+    probs = model.predict_proba(calls[:1])[0]
+    full = TurnFeaturizer.with_context(base, calls[0], probs).toarray()
+    half = TurnFeaturizer.with_context(base, calls[0], probs, 0.5).toarray()
+    assert np.allclose(half[:, :-CONTEXT_COLUMNS], full[:, :-CONTEXT_COLUMNS])
+    assert np.allclose(half[:, -CONTEXT_COLUMNS:], 0.5 * full[:, -CONTEXT_COLUMNS:])
+    assert full[:, -CONTEXT_COLUMNS:].any()

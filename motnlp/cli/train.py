@@ -22,6 +22,8 @@ def train(
     name: str = typer.Option("motnlp", "--name", help="Model name for meta.json."),
     version: str = typer.Option("1", "--version", help="Model version for meta.json (ignored with --models-dir)."),
     c: float = typer.Option(1.0, "--C", help="Regularisation of the linear models."),
+    context_weight: float = typer.Option(0.5, "--context-weight", help="Scale of the second pass's "
+                                         "neighbour-label columns (lower leans more on the turn's own words)."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     models_dir: str | None = typer.Option(None, "--models-dir", help="Registry: write DIR/NAME/VERSION with "
                                           "the next version number instead of -o."),
@@ -51,10 +53,12 @@ def train(
     if models_dir is not None:
         from ..registry import train_version
 
-        path, version, meta = train_version(calls, models_dir, name, dev=dev_calls, C=c, random_state=seed)
+        path, version, meta = train_version(calls, models_dir, name, dev=dev_calls, C=c,
+                                             context_weight=context_weight, random_state=seed)
         output = f"{path} ({name}@{version})"
     else:
-        _, meta = train_model(calls, output, dev=dev_calls, name=name, version=version, C=c, random_state=seed)
+        _, meta = train_model(calls, output, dev=dev_calls, name=name, version=version, C=c,
+                              context_weight=context_weight, random_state=seed)
     say(f"motnlp: saved {output} in {time.perf_counter() - started:.1f}s")
     for key, value in meta.get("dev_scores", {}).items():
         say(f"  dev {key}: {value}")
