@@ -156,6 +156,8 @@ def _call_bounds(calls: Sequence[Call]) -> np.ndarray:
 _COL = {label: k for k, label in enumerate(CONTEXT_LABELS)}
 #: Width of the ``context`` block: four label distributions and two window-state columns.
 CONTEXT_COLUMNS = 4 * len(CONTEXT_LABELS) + 2
+#: Width of the optional ``own`` block: the turn's words-only label distribution.
+OWN_COLUMNS = len(CONTEXT_LABELS)
 
 
 def context_block(call: Call, probs: np.ndarray) -> np.ndarray:
@@ -244,22 +246,27 @@ class TurnFeaturizer:
         ], format="csr")
 
     @staticmethod
-    def with_context(base: sp.csr_matrix, call: Call, probs: np.ndarray, weight: float = 1.0) -> sp.csr_matrix:
+    def with_context(base: sp.csr_matrix, call: Call, probs: np.ndarray, weight: float = 1.0,
+                     own: np.ndarray | None = None) -> sp.csr_matrix:
         """Append the second-pass ``context`` block (neighbour label distributions).
 
         ``weight`` scales the block: below 1 the linear models need larger weights to
         lean on it, so regularisation keeps them closer to the turn's own words.
+        ``own``, if given, is each turn's label distribution from a words-only model,
+        appended unscaled after the block (:data:`OWN_COLUMNS` columns).
         """
-        return TurnFeaturizer.with_context_many(base, [call], probs, weight)
+        return TurnFeaturizer.with_context_many(base, [call], probs, weight, own=own)
 
     @staticmethod
     def with_context_many(base: sp.csr_matrix, calls: Sequence[Call], probs: np.ndarray,
-                          weight: float = 1.0) -> sp.csr_matrix:
-        """:meth:`with_context` over stacked calls; ``probs`` stacked the same way."""
+                          weight: float = 1.0, own: np.ndarray | None = None) -> sp.csr_matrix:
+        """:meth:`with_context` over stacked calls; ``probs`` and ``own`` stacked the same way."""
         blocks, start = [], 0
         for call in calls:
             end = start + len(call.turns)
             blocks.append(context_block(call, probs[start:end]))
             start = end
         dense = np.vstack(blocks) * weight if blocks else np.zeros((0, CONTEXT_COLUMNS))
+        if own is not None:
+            dense = np.hstack([dense, own])
         return sp.hstack([base, sp.csr_matrix(dense)], format="csr")

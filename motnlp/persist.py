@@ -22,16 +22,18 @@ import numpy as np
 
 from .classify import LinearLayer, MotClassifier
 from .errors import E, MotnlpError
-from .featurize import CONTEXT_COLUMNS, SHAPE_COLUMNS, TextVocabulary, TurnFeaturizer
+from .featurize import CONTEXT_COLUMNS, OWN_COLUMNS, SHAPE_COLUMNS, TextVocabulary, TurnFeaturizer
 from .labels import AGENT, CUSTOMER, labels_for
 from .tokenize import Tokenizer
 
 __all__ = ["FORMAT", "load_model", "read_meta", "save_model"]
 
-FORMAT, FORMAT_VERSION = "motnlp-model", 4  # 3: window-state context columns; 4: context_weight
-_PARAMS = ("C", "two_pass", "context_weight", "cv", "min_df", "max_features", "class_weight", "random_state")
+#: 3: window-state context columns; 4: context_weight; 5: the words-only layer (own_words)
+FORMAT, FORMAT_VERSION = "motnlp-model", 5
+_PARAMS = ("C", "two_pass", "context_weight", "own_words", "cv", "min_df", "max_features", "class_weight",
+           "random_state")
 #: Older format versions still read, with the values their missing params had then.
-_OLDER_DEFAULTS = {3: {"context_weight": 1.0}}
+_OLDER_DEFAULTS = {3: {"context_weight": 1.0, "own_words": False}, 4: {"own_words": False}}
 
 
 
@@ -54,7 +56,7 @@ def save_model(model: MotClassifier, path: str | Path, *, name: str = "motnlp",
     target.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, np.ndarray] = {"idf": model.featurizer_.vocabulary_.idf_}
     layers: dict[str, dict] = {}
-    for pass_name in ("pass1", "pass2"):
+    for pass_name in ("pass1", "pass2", "words"):
         layer_set = getattr(model, f"{pass_name}_")
         if layer_set is None:
             continue
@@ -154,10 +156,13 @@ def load_model(path: str | Path) -> MotClassifier:
         model.featurizer_.vocabulary_ = vocab
         width = 3 * len(vocab.vocabulary_) + SHAPE_COLUMNS
         model.pass1_ = {s: _layer(arrays, spec, "pass1", s, width, directory) for s in (AGENT, CUSTOMER)}
-        model.pass2_ = None
+        model.pass2_ = model.words_ = None
         if params["two_pass"]:
-            width2 = width + CONTEXT_COLUMNS
+            width2 = width + CONTEXT_COLUMNS + (OWN_COLUMNS if params["own_words"] else 0)
             model.pass2_ = {s: _layer(arrays, spec, "pass2", s, width2, directory) for s in (AGENT, CUSTOMER)}
+            if params["own_words"]:
+                words = len(vocab.vocabulary_)
+                model.words_ = {s: _layer(arrays, spec, "words", s, words, directory) for s in (AGENT, CUSTOMER)}
     except MotnlpError:
         raise
     except (KeyError, TypeError, ValueError, zipfile.BadZipFile, OSError) as exc:

@@ -102,17 +102,39 @@ def test_unknown_format_version_is_refused(tmp_path, model_dir) -> None:
         load_model(bad)
 
 
-def test_format_3_model_reads_with_its_unscaled_context(tmp_path, calls) -> None:
-    """A model saved before context_weight existed used the context columns as they were."""
-    model = MotClassifier(cv=2, min_df=1, context_weight=1.0).fit(calls)
+@pytest.mark.parametrize("version", [3, 4])
+def test_older_format_models_read_as_they_were_trained(tmp_path, calls, version) -> None:
+    """Format 3 had no context_weight (unscaled context); 3 and 4 had no words-only layer."""
+    weight = 1.0 if version == 3 else 0.5
+    model = MotClassifier(cv=2, min_df=1, context_weight=weight, own_words=False).fit(calls)
     save_model(model, tmp_path / "m")
     spec = json.loads((tmp_path / "m" / "model.json").read_text())
-    spec["format_version"] = 3
-    del spec["params"]["context_weight"]
+    spec["format_version"] = version
+    del spec["params"]["own_words"]
+    if version == 3:
+        del spec["params"]["context_weight"]
     (tmp_path / "m" / "model.json").write_text(json.dumps(spec))
     old = load_model(tmp_path / "m")
-    assert old.context_weight == 1.0
+    assert (old.context_weight, old.own_words, old.words_) == (weight, False, None)
     assert old.predict(calls) == model.predict(calls)
+
+
+def test_words_only_layer_reads_nothing_but_the_turn(calls) -> None:
+    import copy
+
+    model = MotClassifier(cv=2, min_df=1).fit(calls)
+    assert set(model.words_) == {"agent", "customer"}
+    call = calls[0]
+    changed = copy.deepcopy(call)
+    changed.turns[1].text = "completely different words here"
+
+    def own(c):
+        base = model.featurizer_.base(c)
+        return model._distribution(np.array([t.speaker for t in c.turns]), model._words_block(base), model.words_)
+
+    before, after = own(call), own(changed)
+    assert not np.allclose(before[1], after[1])
+    assert np.allclose(np.delete(before, 1, axis=0), np.delete(after, 1, axis=0))
 
 
 def test_context_weight_changes_what_the_second_pass_learns(calls) -> None:

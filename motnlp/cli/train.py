@@ -22,7 +22,7 @@ def train(
     name: str = typer.Option("motnlp", "--name", help="Model name for meta.json."),
     version: str = typer.Option("1", "--version", help="Model version for meta.json (ignored with --models-dir)."),
     c: float = typer.Option(1.0, "--C", help="Regularisation of the linear models."),
-    context_weight: float = typer.Option(0.5, "--context-weight", help="Scale of the second pass's "
+    context_weight: float = typer.Option(1.0, "--context-weight", help="Scale of the second pass's "
                                          "neighbour-label columns (lower leans more on the turn's own words)."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     models_dir: str | None = typer.Option(None, "--models-dir", help="Registry: write DIR/NAME/VERSION with "
