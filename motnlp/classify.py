@@ -22,7 +22,7 @@ from sklearn.svm import LinearSVC
 
 from .calls import Call
 from .errors import E, MotnlpError
-from .featurize import CONTEXT_LABELS, TurnFeaturizer
+from .featurize import CONTEXT_LABELS, TurnFeaturizer, call_offsets
 from .labels import AGENT, CUSTOMER, labels_for
 from .tokenize import Tokenizer
 
@@ -252,11 +252,8 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
                     own = self._distribution(speakers, self._words_block(base), self.words_)
                 context = TurnFeaturizer.with_context_many(base, filled, probs, self.context_weight, own=own)
                 probs = self._distribution(speakers, context, self.pass2_)
-        out, start = [], 0
-        for call in calls:
-            out.append(probs[start : start + len(call.turns)])
-            start += len(call.turns)
-        return out
+        offsets = call_offsets(calls)  # empty calls own no rows
+        return [probs[offsets[k] : offsets[k + 1]] for k in range(len(calls))]
 
     def predict(self, calls: Sequence[Call]) -> list[list[tuple[str, float]]]:
         """For each call, ``(label, confidence)`` per turn."""

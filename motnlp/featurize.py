@@ -143,14 +143,17 @@ def _shift(block: sp.csr_matrix, offset: int, bounds: np.ndarray) -> sp.csr_matr
     return picker @ block
 
 
+def call_offsets(calls: Sequence[Call]) -> np.ndarray:
+    """Where each call's rows start in a matrix of the calls' turns stacked in order, plus the
+    total at the end: call *k* owns rows ``offsets[k]:offsets[k + 1]``."""
+    return np.concatenate([[0], np.cumsum([len(c.turns) for c in calls], dtype=np.int64)]).astype(np.int64)
+
+
 def _call_bounds(calls: Sequence[Call]) -> np.ndarray:
     """Per stacked row: ``[first row of its call, one past the call's last row]``."""
-    out, start = [], 0
-    for call in calls:
-        end = start + len(call.turns)
-        out += [(start, end)] * len(call.turns)
-        start = end
-    return np.asarray(out, dtype=np.int64).reshape(-1, 2)
+    offsets = call_offsets(calls)
+    lengths = np.diff(offsets)
+    return np.stack([np.repeat(offsets[:-1], lengths), np.repeat(offsets[1:], lengths)], axis=1)
 
 
 _COL = {label: k for k, label in enumerate(CONTEXT_LABELS)}
@@ -261,11 +264,8 @@ class TurnFeaturizer:
     def with_context_many(base: sp.csr_matrix, calls: Sequence[Call], probs: np.ndarray,
                           weight: float = 1.0, own: np.ndarray | None = None) -> sp.csr_matrix:
         """:meth:`with_context` over stacked calls; ``probs`` and ``own`` stacked the same way."""
-        blocks, start = [], 0
-        for call in calls:
-            end = start + len(call.turns)
-            blocks.append(context_block(call, probs[start:end]))
-            start = end
+        offsets = call_offsets(calls)
+        blocks = [context_block(call, probs[offsets[k] : offsets[k + 1]]) for k, call in enumerate(calls)]
         dense = np.vstack(blocks) * weight if blocks else np.zeros((0, CONTEXT_COLUMNS))
         if own is not None:
             dense = np.hstack([dense, own])

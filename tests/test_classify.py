@@ -199,3 +199,14 @@ def test_context_block_is_scaled_by_its_weight(calls) -> None:
     assert np.allclose(half[:, :-CONTEXT_COLUMNS], full[:, :-CONTEXT_COLUMNS])
     assert np.allclose(half[:, -CONTEXT_COLUMNS:], 0.5 * full[:, -CONTEXT_COLUMNS:])
     assert full[:, -CONTEXT_COLUMNS:].any()
+
+
+def test_empty_calls_get_empty_rows_and_leave_the_others_alone(model_dir, calls) -> None:
+    import dataclasses
+
+    model = load_model(model_dir)
+    empty = dataclasses.replace(calls[0], turns=[])
+    mixed = model.predict_proba([empty, calls[0], empty, calls[1]])
+    alone = model.predict_proba(calls[:2])
+    assert [m.shape[0] for m in mixed] == [0, len(calls[0].turns), 0, len(calls[1].turns)]
+    assert np.allclose(mixed[1], alone[0]) and np.allclose(mixed[3], alone[1])
