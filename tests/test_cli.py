@@ -77,6 +77,14 @@ def test_train_annotate_evaluate_report(cli, tmp_path) -> None:
     assert "roam-a" in shown.out and "missed_probe" in shown.out
 
 
+def test_train_model_settings_reach_the_saved_model(cli, tmp_path) -> None:
+    model = tmp_path / "model"
+    data = [DATA / "roaming.jsonl", DATA / "tiny_en.jsonl"]
+    assert cli("train", *data, "-o", model, "--C", "0.5", "--context-weight", "0.25", "--seed", "3").code == 0
+    params = json.loads((model / "model.json").read_text())["params"]
+    assert (params["C"], params["context_weight"], params["random_state"], params["own_words"]) == (0.5, 0.25, 3, True)
+
+
 def test_annotate_rejects_go_to_a_file(cli, tmp_path) -> None:
     model = tmp_path / "model"
     cli("train", DATA / "roaming.jsonl", DATA / "tiny_en.jsonl", "-o", model)
