@@ -129,6 +129,8 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
     pass1_, pass2_ : dict of {speaker: LinearLayer}
     words_ : dict of {speaker: LinearLayer} or None
         The words-only model (``own_words``).
+    context_weight_ : float
+        The context scale the second pass was fitted with (used when predicting).
     """
 
     def __init__(self, *, C: float = 1.0, two_pass: bool = True, context_weight: float = 1.0,
@@ -155,14 +157,15 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
         bases = [self.featurizer_.base(c) for c in calls]
         self.pass1_ = self._fit_layers(calls, bases)
         self.pass2_ = self.words_ = None
+        self.context_weight_ = float(self.context_weight)
         if self.two_pass:
             oof = self._out_of_fold(calls, bases)
-            own: list[np.ndarray | None] = [None] * len(calls)
+            own: Sequence[np.ndarray | None] = [None] * len(calls)
             if self.own_words:
                 words = [self._words_block(b) for b in bases]
                 self.words_ = self._fit_layers(calls, words)
                 own = self._out_of_fold(calls, words)
-            ctx = [TurnFeaturizer.with_context(b, c, p, self.context_weight, own=o)
+            ctx = [TurnFeaturizer.with_context(b, c, p, self.context_weight_, own=o)
                    for b, c, p, o in zip(bases, calls, oof, own, strict=True)]
             self.pass2_ = self._fit_layers(calls, ctx)
             self._fit_temperatures(calls, ctx, self.pass2_)
@@ -204,7 +207,8 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
                 probs[i] = self._distribution(_speakers([calls[i]]), mats[i], layers)
         return probs
 
-    def _fit_temperatures(self, calls, mats, layers) -> None:
+    def _fit_temperatures(self, calls: Sequence[Call], mats: Sequence[sp.csr_matrix],
+                          layers: dict[str, LinearLayer]) -> None:
         """Fit each speaker's temperature on out-of-fold scores of the final pass."""
         held: dict[str, list] = {AGENT: [], CUSTOMER: []}
         for train_idx, test_idx in self._folds(calls):
@@ -250,7 +254,7 @@ class MotClassifier(ClassifierMixin, BaseEstimator):
                 own = None
                 if self.words_ is not None:
                     own = self._distribution(speakers, self._words_block(base), self.words_)
-                context = TurnFeaturizer.with_context_many(base, filled, probs, self.context_weight, own=own)
+                context = TurnFeaturizer.with_context_many(base, filled, probs, self.context_weight_, own=own)
                 probs = self._distribution(speakers, context, self.pass2_)
         offsets = call_offsets(calls)  # empty calls own no rows
         return [probs[offsets[k] : offsets[k + 1]] for k in range(len(calls))]

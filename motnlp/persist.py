@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import platform
 import zipfile
 from datetime import datetime, timezone
@@ -71,7 +72,9 @@ def save_model(model: MotClassifier, path: str | Path, *, name: str = "motnlp",
     vocab = model.featurizer_.vocabulary_.vocabulary_
     spec = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
-        "params": {k: getattr(model, k) for k in _PARAMS},
+        # What was fitted, not what set_params may have changed since.
+        "params": {**{k: getattr(model, k) for k in _PARAMS}, "context_weight": model.context_weight_,
+                   "own_words": model.words_ is not None},
         "tokenizer": {"hmm": model.featurizer_.tokenizer.hmm},
         "vocabulary": sorted(vocab, key=vocab.get),
         "layers": layers,
@@ -118,7 +121,7 @@ def _read_spec(directory: Path) -> tuple[dict, bytes]:
         raise _refuse(directory / "model.json", "not a motnlp model (broken JSON)") from None
     if not isinstance(spec, dict) or spec.get("format") != FORMAT:
         raise _refuse(directory / "model.json", "not a motnlp model (format marker missing)")
-    if spec.get("format_version") != FORMAT_VERSION and spec.get("format_version") not in _OLDER_DEFAULTS:
+    if spec.get("format_version") not in (FORMAT_VERSION, *_OLDER_DEFAULTS):
         raise _refuse(directory / "model.json", f"unsupported format version {spec.get('format_version')!r}")
     if hashlib.sha256(blob).hexdigest() != spec.get("arrays_sha256"):
         raise _refuse(directory / "model.npz", "checksum mismatch (file changed or truncated)")
@@ -135,6 +138,16 @@ def _layer(arrays, spec: dict, pass_name: str, speaker: str, width: int, path: P
     return LinearLayer(classes, coef, intercept, float(info["temperature"]))
 
 
+def _check_params(params: dict, path: Path) -> None:
+    """Refuse params of the wrong type (they would fail later, mid-prediction)."""
+    flags_ok = all(isinstance(params[k], bool) for k in ("two_pass", "own_words"))
+    weight = params["context_weight"]
+    weight_ok = isinstance(weight, (int, float)) and not isinstance(weight, bool) and math.isfinite(weight)
+    if not (flags_ok and weight_ok):
+        raise _refuse(path / "model.json", "bad params (two_pass/own_words must be true/false, "
+                                           "context_weight a number)")
+
+
 def load_model(path: str | Path) -> MotClassifier:
     """Load a model directory written by :func:`save_model`; never executes code from it."""
     directory = Path(path)
@@ -144,7 +157,9 @@ def load_model(path: str | Path) -> MotClassifier:
             arrays = {k: npz[k] for k in npz.files}
         given = {**_OLDER_DEFAULTS.get(spec["format_version"], {}), **spec["params"]}
         params = {k: given[k] for k in _PARAMS}
+        _check_params(params, directory)
         model = MotClassifier(**params)
+        model.context_weight_ = float(params["context_weight"])
         vocab = TextVocabulary(min_df=params["min_df"], max_features=params["max_features"])
         vocab.vocabulary_ = {t: i for i, t in enumerate(spec["vocabulary"])}
         vocab.idf_ = arrays["idf"]

@@ -92,14 +92,32 @@ def test_tampered_model_is_refused(tmp_path, model_dir, damage) -> None:
     assert info.value.code is E.E022
 
 
-def test_unknown_format_version_is_refused(tmp_path, model_dir) -> None:
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("format_version", 2, "unsupported format version 2"),
+    ("format_version", [5], "unsupported format version"),
+    ("context_weight", "0.5", "bad params"),
+    ("context_weight", None, "bad params"),
+    ("own_words", "no", "bad params"),
+    ("two_pass", 1, "bad params"),
+])
+def test_bad_spec_values_are_refused(tmp_path, model_dir, key, value, message) -> None:
     bad = tmp_path / "bad"
     shutil.copytree(model_dir, bad)
     spec = json.loads((bad / "model.json").read_text())
-    spec["format_version"] = 2
+    (spec if key == "format_version" else spec["params"])[key] = value
     (bad / "model.json").write_text(json.dumps(spec))
-    with pytest.raises(MotnlpError, match="unsupported format version 2"):
+    with pytest.raises(MotnlpError, match=message) as info:
         load_model(bad)
+    assert info.value.code is E.E022
+
+
+def test_settings_changed_after_fit_do_not_change_the_fitted_model(tmp_path, calls) -> None:
+    model = MotClassifier(cv=2, min_df=1).fit(calls)
+    before = model.predict(calls)
+    model.set_params(context_weight=0.1, own_words=False)
+    assert model.predict(calls) == before
+    save_model(model, tmp_path / "m")
+    assert load_model(tmp_path / "m").predict(calls) == before
 
 
 @pytest.mark.parametrize("version", [3, 4])
