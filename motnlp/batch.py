@@ -123,7 +123,7 @@ def annotate_payload(annotator: Annotator, payload: list[dict], redact: bool = F
         except _ANNOTATE_ERRORS as exc:
             results[k] = _annotate_reject(item, exc)
     try:
-        list(annotator.annotate_all(calls.values(), batch=16))
+        list(annotator.annotate_all(calls.values()))
         done = calls
     except _ANNOTATE_ERRORS:
         done = {}

@@ -107,7 +107,7 @@ class Annotator:
                 item["suggested_probe"] = self.probes.suggest(item["requirement"]["quote"], call.lang or "zh")
         call.extra["model"] = dict(self.info)
 
-    def annotate_all(self, calls: Iterable[Call], batch: int = 32) -> Iterator[Call]:
+    def annotate_all(self, calls: Iterable[Call], batch: int = 64) -> Iterator[Call]:
         """Annotate calls in order, ``batch`` at a time."""
         iterator = iter(calls)
         while chunk := list(islice(iterator, batch)):
