@@ -34,7 +34,7 @@ run: $(STAMP)
 	 echo "  coach (team overview, every agent):  $$coach"; \
 	 echo "  agent a-z01 (own page http://127.0.0.1:8000/agents/a-z01 only):  $$agent"
 
-MODEL_VERSION ?= 1
+MODEL_VERSION ?= 2
 model: $(STAMP)
 	$(BIN)/motnlp corpus validate corpus/
 	$(BIN)/motnlp train corpus/ --splits corpus/splits.json -o models/default --name motnlp-default \

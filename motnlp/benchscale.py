@@ -50,7 +50,7 @@ def _timed_batch(src: Path, out: Path, model: str | None, **kwargs: object) -> f
     return time.perf_counter() - started
 
 
-def bench_jobs(calls: Sequence[Call], model: str | None, n: int = 2000) -> dict:
+def bench_jobs(calls: Sequence[Call], model: str | None, n: int = 12000) -> dict:
     """Throughput of ``--jobs 1``, ``--jobs 2`` and a 2-worker Dask LocalCluster; outputs compared."""
     from distributed import Client, LocalCluster
 
@@ -99,11 +99,10 @@ def bench_rss(calls: Sequence[Call], model: str | None, sizes: Sequence[int] = (
 
 def bench_torch(calls: Sequence[Call], torch_python: str | None, max_turns: int = 256) -> dict | None:
     """Turns/s of a BERT-base-size forward pass over the calls' turns, or None without torch."""
-    python = torch_python
-    if not python or not Path(python).exists():
+    if not torch_python or not Path(torch_python).exists():
         return None
     lengths = [len(t.text) for c in calls for t in c.turns][:max_turns]
-    proc = subprocess.run([python, "-I", str(_TORCH_SCRIPT), json.dumps(lengths)], capture_output=True, text=True)
+    proc = subprocess.run([torch_python, "-I", str(_TORCH_SCRIPT), json.dumps(lengths)], capture_output=True, text=True)
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -146,7 +146,7 @@ def _shift(block: sp.csr_matrix, offset: int, bounds: np.ndarray) -> sp.csr_matr
 def call_offsets(calls: Sequence[Call]) -> np.ndarray:
     """Where each call's rows start in a matrix of the calls' turns stacked in order, plus the
     total at the end: call *k* owns rows ``offsets[k]:offsets[k + 1]``."""
-    return np.concatenate([[0], np.cumsum([len(c.turns) for c in calls], dtype=np.int64)]).astype(np.int64)
+    return np.cumsum([0] + [len(c.turns) for c in calls], dtype=np.int64)
 
 
 def _call_bounds(calls: Sequence[Call]) -> np.ndarray:

@@ -37,7 +37,6 @@ _PARAMS = ("C", "two_pass", "context_weight", "own_words", "cv", "min_df", "max_
 _OLDER_DEFAULTS = {3: {"context_weight": 1.0, "own_words": False}, 4: {"own_words": False}}
 
 
-
 def _library_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
