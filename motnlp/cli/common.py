@@ -11,7 +11,7 @@ from ..calls import Call
 from ..errors import E, MotnlpError
 from ..io import ReadReport, SpeakerMap, read_calls
 
-__all__ = ["INPUTS", "fail_if_nothing", "read_inputs", "say", "select_split", "warn_skipped"]
+__all__ = ["INPUTS", "fail_if_nothing", "read_all", "read_inputs", "say", "select_split", "warn_skipped"]
 
 INPUTS = typer.Argument(..., help="Input files or directories; '-' reads standard input.")
 
@@ -41,6 +41,19 @@ def fail_if_nothing(report: ReadReport) -> None:
     if report.calls == 0 and report.errors:
         first: MotnlpError = report.errors[0]
         raise first
+
+
+def read_all(inputs: list[str]) -> tuple[list[Call], ReadReport]:
+    """Every call of the command's JSONL inputs, as a list.
+
+    Skipped calls are printed; when no call at all could be read, the first error is
+    raised. The report is returned for the command's exit status.
+    """
+    report = ReadReport()
+    calls = list(read_inputs(inputs, report, fmt="jsonl"))
+    warn_skipped(report)
+    fail_if_nothing(report)
+    return calls, report
 
 
 def select_split(calls: list[Call], splits: str | None, part: str | None) -> list[Call]:

@@ -6,10 +6,9 @@ import json
 
 import typer
 
-from ..io import ReadReport
 from ..persist import load_model
 from ..pipeline import cross_validate, evaluate_model, resolve_model
-from .common import INPUTS, fail_if_nothing, read_inputs, select_split, warn_skipped
+from .common import INPUTS, read_all, select_split
 
 
 def _print_table(report: dict) -> None:
@@ -71,10 +70,7 @@ def evaluate(
     seed: int = typer.Option(0, "--seed", help="With --learning-curve: seed for the subsets and the holdout."),
 ) -> int:
     """Per-label P/R/F1, macro-F1s, coarse phases, confusion matrix and flag agreement."""
-    report_in = ReadReport()
-    calls = list(read_inputs(inputs, report_in, fmt="jsonl"))
-    warn_skipped(report_in)
-    fail_if_nothing(report_in)
+    calls, _ = read_all(inputs)
     if curve:
         return _learning_curve(calls, splits, plot, as_json, seed)
     calls = select_split(calls, splits, split)

@@ -6,8 +6,8 @@ import typer
 
 from ..annotation_tools import TOOLS, export_calls
 from ..errors import E, MotnlpError
-from ..io import ReadReport, atomic_writer
-from .common import fail_if_nothing, read_inputs, say, warn_skipped
+from ..io import atomic_writer
+from .common import read_all, say
 
 
 def export(
@@ -26,10 +26,7 @@ def export(
         raise MotnlpError(E.E009, fmt=to, choices=", ".join(TOOLS))
     if not inputs or output is None:
         raise MotnlpError(E.E005, field="INPUT... -o TASKS" if not inputs else "-o/--output")
-    report = ReadReport()
-    calls = list(read_inputs(inputs, report, fmt="jsonl"))
-    warn_skipped(report)
-    fail_if_nothing(report)
+    calls, report = read_all(inputs)
     if not any(t.pred for c in calls for t in c.turns):
         say("motnlp: warning: no predictions in the input; tasks have no pre-annotations (run 'motnlp annotate')")
     with atomic_writer(output) as handle:

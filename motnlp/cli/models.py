@@ -6,9 +6,8 @@ import json
 
 import typer
 
-from ..io import ReadReport
 from ..registry import SCORE, list_models, promote
-from .common import fail_if_nothing, read_inputs, say, warn_skipped
+from .common import read_all, say
 
 app = typer.Typer(help="List model versions and promote one to be the default.", no_args_is_help=True)
 MODELS_DIR = typer.Option(None, "--models-dir", help="Models directory (default: $MOTNLP_MODELS_DIR or models/).")
@@ -45,12 +44,7 @@ def promote_(
     force: bool = typer.Option(False, "--force", help="Promote even if its dev score is worse."),
 ) -> int:
     """Copy a model version to DIR/default, unless its dev agent fine macro-F1 is worse than the default's."""
-    dev_calls = []
-    if dev:
-        report = ReadReport()
-        dev_calls = list(read_inputs(dev, report, fmt="jsonl"))
-        warn_skipped(report)
-        fail_if_nothing(report)
+    dev_calls = read_all(dev)[0] if dev else []
     record = promote(ref, directory, dev=dev_calls, force=force)
     scores = record["scores"]
     say(f"motnlp: promoted {record['from']} to default ({SCORE} {_fmt(scores['candidate'])}, "

@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 
 from ..active import STRATEGIES, select_calls
-from ..io import ReadReport, write_jsonl
+from ..io import write_jsonl
 from ..pipeline import Annotator
-from .common import INPUTS, fail_if_nothing, read_inputs, say, warn_skipped
+from .common import INPUTS, read_all, say
 
 
 def select(
@@ -25,10 +25,7 @@ def select(
     annotated with the model (predictions become the labelling tool's pre-annotations)
     and carry an "active" field: strategy, rank and uncertainty.
     """
-    report = ReadReport()
-    calls = list(read_inputs(inputs, report, fmt="jsonl"))
-    warn_skipped(report)
-    fail_if_nothing(report)
+    calls, report = read_all(inputs)
     pool = [c for c in calls if c.turns and not all(t.label for t in c.turns)]
     if len(pool) < len(calls):
         say(f"motnlp: left out {len(calls) - len(pool)} call(s) that are already labelled or empty")

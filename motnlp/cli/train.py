@@ -7,10 +7,9 @@ import time
 import typer
 
 from ..errors import E, MotnlpError
-from ..io import ReadReport
 from ..pipeline import train_model
 from ..store import DEFAULT_URL
-from .common import INPUTS, fail_if_nothing, read_inputs, say, select_split, warn_skipped
+from .common import INPUTS, read_all, read_inputs, say, select_split
 
 
 def train(
@@ -35,10 +34,7 @@ def train(
     if (output is None) == (models_dir is None):
         raise MotnlpError(E.E005, field="-o/--output or --models-dir (exactly one)")
     started = time.perf_counter()
-    report = ReadReport()
-    calls = list(read_inputs(inputs, report, fmt="jsonl"))
-    warn_skipped(report)
-    fail_if_nothing(report)
+    calls, report = read_all(inputs)
     dev_calls = list(read_inputs(dev, report, fmt="jsonl")) if dev else []
     if splits:
         dev_calls = dev_calls or select_split(calls, splits, "dev")
