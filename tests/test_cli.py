@@ -85,6 +85,14 @@ def test_train_model_settings_reach_the_saved_model(cli, tmp_path) -> None:
     assert (params["C"], params["context_weight"], params["random_state"], params["own_words"]) == (0.5, 0.25, 3, True)
 
 
+def test_train_reports_skipped_dev_calls(cli, tmp_path) -> None:
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text((DATA / "tiny_en.jsonl").read_text() + '{"call_id": "broken"}\n')
+    result = cli("train", DATA / "roaming.jsonl", DATA / "tiny_en.jsonl", "-o", tmp_path / "m", "--dev", dev)
+    assert result.code == 0
+    assert "skipped" in result.err and "dev.jsonl" in result.err and "E005" in result.err
+
+
 def test_annotate_rejects_go_to_a_file(cli, tmp_path) -> None:
     model = tmp_path / "model"
     cli("train", DATA / "roaming.jsonl", DATA / "tiny_en.jsonl", "-o", model)

@@ -9,7 +9,7 @@ import typer
 from ..errors import E, MotnlpError
 from ..pipeline import train_model
 from ..store import DEFAULT_URL
-from .common import INPUTS, read_all, read_inputs, say, select_split
+from .common import INPUTS, read_all, say, select_split
 
 
 def train(
@@ -34,8 +34,8 @@ def train(
     if (output is None) == (models_dir is None):
         raise MotnlpError(E.E005, field="-o/--output or --models-dir (exactly one)")
     started = time.perf_counter()
-    calls, report = read_all(inputs)
-    dev_calls = list(read_inputs(dev, report, fmt="jsonl")) if dev else []
+    calls, _ = read_all(inputs)
+    dev_calls = read_all(dev)[0] if dev else []  # skipped dev calls are reported too
     if splits:
         dev_calls = dev_calls or select_split(calls, splits, "dev")
         calls = select_split(calls, splits, "train")
