@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from .calls import Call
+from .calls import Call, chunked
 from .errors import MotnlpError
 from .io import SpeakerMap, expand_inputs, read_file, streams_jsonl
 from .io.jsonl import parse_call_line
@@ -151,11 +151,6 @@ def _worker_annotate(model: str, payload: list[dict], redact: bool) -> list[tupl
     return annotate_payload(_WORKER_ANNOTATORS[model], payload, redact)
 
 
-def _chunked(items: Iterator, size: int) -> Iterator[list]:
-    while chunk := list(islice(items, size)):
-        yield chunk
-
-
 class _Checkpoint:
     """Progress of one output file: chunks done and the byte sizes they reached."""
 
@@ -248,7 +243,7 @@ def annotate_batch(inputs: list[str], output: str, *, model: str | None = None, 
             else:
                 yield from read_file(path, fmt=fmt, speakers=speakers, encoding=encoding)
 
-    chunks = _chunked(items(), chunk_size)
+    chunks = chunked(items(), chunk_size)
     for _ in islice(chunks, done):  # already written before the crash
         pass
     payloads = (_payload(chunk) for chunk in chunks)

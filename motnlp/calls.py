@@ -6,13 +6,17 @@ kept in ``extra`` and written back unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
 from .errors import E, MotnlpError
 from .labels import SPEAKERS
 
-__all__ = ["Call", "Turn"]
+__all__ = ["Call", "Turn", "chunked"]
+
+_T = TypeVar("_T")
 
 _TURN_KEYS = ("speaker", "text", "start", "end", "label", "pred", "confidence")
 _CALL_KEYS = ("call_id", "agent_id", "lang", "started_at", "domain", "turns", "flags")
@@ -148,3 +152,10 @@ class Call:
     def style(self) -> str:
         """The corpus ``style`` field (``clean`` or ``asr``), ``clean`` when absent."""
         return str(self.extra.get("style", "clean"))
+
+
+def chunked(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    """``items`` in lists of ``size`` (the last one shorter), read lazily."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

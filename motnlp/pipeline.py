@@ -7,14 +7,13 @@ import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
 
 from .aggregate import evidence, scorecard
 from .baseline import KeywordBaseline
-from .calls import Call
+from .calls import Call, chunked
 from .classify import MotClassifier
 from .errors import E, MotnlpError
 from .evaluate import score
@@ -109,8 +108,7 @@ class Annotator:
 
     def annotate_all(self, calls: Iterable[Call], batch: int = 64) -> Iterator[Call]:
         """Annotate calls in order, ``batch`` at a time."""
-        iterator = iter(calls)
-        while chunk := list(islice(iterator, batch)):
+        for chunk in chunked(calls, batch):
             yield from self.annotate_many(chunk)
 
 

@@ -11,12 +11,11 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
-from itertools import islice
 
 from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, delete, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
-from .calls import Call
+from .calls import Call, chunked
 from .redact import redact_call
 
 __all__ = ["DEFAULT_URL", "ROLES", "Store"]
@@ -177,8 +176,7 @@ class Store:
         Each chunk of ``chunk_size`` calls is one transaction. Returns the count.
         """
         count = 0
-        it = iter(calls)
-        while chunk := list(islice(it, chunk_size)):
+        for chunk in chunked(calls, chunk_size):
             latest = {c.call_id: c for c in chunk}  # a repeated id within a chunk: the last wins
             with self.session.begin() as session:
                 session.execute(delete(CallRow).where(CallRow.call_id.in_(list(latest))))
