@@ -24,10 +24,9 @@ from pathlib import Path
 
 from .calls import Call, chunked
 from .errors import MotnlpError
-from .io import SpeakerMap, expand_inputs, read_file, streams_jsonl
+from .io import SpeakerMap, expand_inputs, fill_lang, read_file, streams_jsonl
 from .io.jsonl import parse_call_line
 from .io.source import iter_lines
-from .normalize import detect_lang
 from .pipeline import Annotator, resolve_model
 from .redact import redact_call
 
@@ -92,9 +91,7 @@ def _payload(items: list[Call | _RawLine | MotnlpError]) -> list[dict]:
 
 def _parse_item(item: dict, redact: bool) -> Call:
     if "line" in item:
-        call = parse_call_line(item["line"], *item["source"])
-        if call.lang is None:
-            call.lang = detect_lang(t.text for t in call.turns)
+        call = fill_lang(parse_call_line(item["line"], *item["source"]))
     else:
         call = Call.from_dict(item["call"], source=tuple(item["source"]))
     return redact_call(call) if redact else call

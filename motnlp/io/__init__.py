@@ -26,8 +26,8 @@ from .source import read_text, streamable
 from .speakers import SpeakerMap
 from .subtitles import read_srt, read_vtt
 
-__all__ = ["FORMATS", "ReadReport", "SpeakerMap", "atomic_writer", "dumps", "expand_inputs",
-           "read_calls", "read_file", "write_jsonl"]
+__all__ = ["FORMATS", "ReadReport", "SpeakerMap", "atomic_writer", "dumps", "expand_inputs", "fill_lang",
+           "read_calls", "read_file", "streams_jsonl", "write_jsonl"]
 
 Reader = Callable[..., Iterator[Call | MotnlpError]]
 
@@ -109,9 +109,14 @@ def read_file(path: str, *, fmt: str | None = None, speakers: SpeakerMap | None 
             return
         items = FORMATS[fmt](text, path, speakers=speakers or SpeakerMap())
     for item in items:
-        if isinstance(item, Call) and item.lang is None:
-            item.lang = detect_lang(t.text for t in item.turns)
-        yield item
+        yield fill_lang(item) if isinstance(item, Call) else item
+
+
+def fill_lang(call: Call) -> Call:
+    """``call`` with its ``lang`` detected from the turns' text when the input gave none."""
+    if call.lang is None:
+        call.lang = detect_lang(t.text for t in call.turns)
+    return call
 
 
 def expand_inputs(inputs: Iterable[str], fmt: str | None = None) -> list[str]:
