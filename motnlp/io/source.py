@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO
 
 from ..errors import E, MotnlpError
 
@@ -54,25 +56,26 @@ def _guess(data: bytes) -> str:
     return "latin-1"
 
 
-def _open_bytes(path: str):
+@contextmanager
+def _open_bytes(path: str) -> Iterator[BinaryIO]:
+    """The file as bytes, ``-`` meaning standard input (which is left open)."""
     if path == "-":
-        return sys.stdin.buffer
+        yield sys.stdin.buffer
+        return
     try:
-        return open(path, "rb")  # closed by the caller
+        handle = open(path, "rb")
     except FileNotFoundError:
         raise MotnlpError(E.E011, path=path) from None
     except IsADirectoryError:
         raise MotnlpError(E.E013, path=path, field=path, kind="a file") from None
+    with handle:
+        yield handle
 
 
 def read_text(path: str, encoding: str | None = None) -> str:
     """Read and decode a file, ``-`` meaning standard input."""
-    handle = _open_bytes(path)
-    try:
+    with _open_bytes(path) as handle:
         data = handle.read()
-    finally:
-        if handle is not sys.stdin.buffer:
-            handle.close()
     return decode(data, path, encoding)
 
 
@@ -95,9 +98,8 @@ def iter_lines(path: str, encoding: str | None = None) -> Iterator[tuple[int, st
     undecodable one are still yielded.
     """
     codec = encoding or "utf-8"
-    handle = _open_bytes(path)
     lineno, seen = 0, False
-    try:
+    with _open_bytes(path) as handle:
         for raw in handle:
             try:
                 text = raw.decode(codec)
@@ -111,9 +113,6 @@ def iter_lines(path: str, encoding: str | None = None) -> Iterator[tuple[int, st
                 lineno += 1
                 seen = seen or bool(part.strip())
                 yield lineno, part
-    finally:
-        if handle is not sys.stdin.buffer:
-            handle.close()
     if not seen:
         raise MotnlpError(E.E001, path=path)
 
