@@ -24,7 +24,7 @@ from .flags import call_flags
 from .labels import AGENT, CUSTOMER, labels_for
 
 __all__ = ["ANNOTATION_EXTRAS", "TOOLS", "check_label", "check_text", "export_calls", "import_file",
-           "labelled_copy", "missing_turns", "task_metadata"]
+           "labelled_copy", "missing_turns", "original_call", "task_metadata"]
 
 #: The tools ``motnlp export --to`` / ``motnlp import --from`` know.
 TOOLS = ("label-studio", "doccano")
@@ -71,6 +71,27 @@ def check_text(original: Call, index: int, speaker: str, text: str, *, item: str
     if turn.text.strip() != text.strip():
         raise MotnlpError(E.E029, path=path, line=line, item=item, turn=index, call_id=original.call_id,
                           detail=f"export has {_short(text)!r}, call has {_short(turn.text)!r}")
+
+
+def original_call(originals: Mapping[str, Call], call_id: str,
+                  turns: Iterable[tuple[int, str, str, tuple[str, int | None]]], n_turns: int, *,
+                  path: str | None, item: str, line: int | None = None) -> Call:
+    """The original of an exported call, once the export is checked against it.
+
+    ``turns`` gives each exported turn as ``(index, speaker, text, (item, line))``, the
+    last pair naming where that turn is in the export. Raises E032 when ``call_id`` is not
+    among ``originals`` and E029 when a turn's speaker or text, or the number of turns,
+    differs from the original.
+    """
+    if call_id not in originals:
+        raise MotnlpError(E.E032, path=path, line=line, item=item, call_id=call_id)
+    original = originals[call_id]
+    for index, speaker, text, (turn_item, turn_line) in turns:
+        check_text(original, index, speaker, text, item=turn_item, path=path, line=turn_line)
+    if len(original.turns) != n_turns:
+        raise MotnlpError(E.E029, path=path, line=line, item=item, turn=n_turns, call_id=call_id,
+                          detail=f"the export has {n_turns} turns, the call {len(original.turns)}")
+    return original
 
 
 def missing_turns(n_turns: int, labels: Mapping[int, str]) -> str:

@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .annotation_tools import check_label, check_text, labelled_copy, missing_turns, task_metadata
+from .annotation_tools import check_label, labelled_copy, missing_turns, original_call, task_metadata
 from .calls import Call
 from .errors import E, MotnlpError
 
@@ -122,15 +122,10 @@ def _finish(call: _Assembler, path: str, originals: Mapping[str, Call] | None,
                           turns=f"{gaps} (no line for them in the export)")
     base = call.call()
     if originals is not None:
-        if call.call_id not in originals:
-            raise MotnlpError(E.E032, path=path, line=call.first_line, item=item, call_id=call.call_id)
-        base = originals[call.call_id]
-        for i, (speaker, text) in sorted(call.turns.items()):
-            check_text(base, i, speaker, text, item=f"line {call.where[i]}", path=path, line=call.where[i])
-        if len(base.turns) != call.n_turns:
-            raise MotnlpError(E.E029, path=path, line=call.first_line, item=item, turn=call.n_turns,
-                              call_id=call.call_id, detail=f"the export has {call.n_turns} turns, "
-                                                           f"the call {len(base.turns)}")
+        turns = [(i, speaker, text, (f"line {call.where[i]}", call.where[i]))
+                 for i, (speaker, text) in sorted(call.turns.items())]
+        base = original_call(originals, call.call_id, turns, call.n_turns, path=path, item=item,
+                             line=call.first_line)
     if not call.labels and allow_unlabelled:
         skipped.append(f"{path}: call {call.call_id}: no turn labelled, skipped")
         return None

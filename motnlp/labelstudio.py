@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
-from .annotation_tools import check_label, check_text, labelled_copy, missing_turns, task_metadata
+from .annotation_tools import check_label, labelled_copy, missing_turns, original_call, task_metadata
 from .calls import Call
 from .errors import E, MotnlpError
 
@@ -148,15 +148,8 @@ def _one_task(task: Any, position: int, path: str, originals: Mapping[str, Call]
     call = _task_call(task, path, _item_name(task, position))
     item = _item_name(task, position, call.call_id)
     if originals is not None:
-        if call.call_id not in originals:
-            raise MotnlpError(E.E032, path=path, item=item, call_id=call.call_id)
-        original = originals[call.call_id]
-        for i, turn in enumerate(call.turns):
-            check_text(original, i, turn.speaker, turn.text, item=item, path=path)
-        if len(original.turns) != len(call.turns):
-            raise MotnlpError(E.E029, path=path, item=item, turn=len(call.turns), call_id=call.call_id,
-                              detail=f"the export has {len(call.turns)} turns, the call {len(original.turns)}")
-        call = original
+        turns = [(i, turn.speaker, turn.text, (item, None)) for i, turn in enumerate(call.turns)]
+        call = original_call(originals, call.call_id, turns, len(call.turns), path=path, item=item)
     labels = _task_labels(task, path, item, call)
     if labels is None:
         if allow_unlabelled:
